@@ -1,0 +1,189 @@
+"""Exact integer linear algebra shared by the enumeration, lattice and certificate code.
+
+Everything here is exact: integer matrices are numpy arrays of ``int64`` when every intermediate
+value provably fits (a bound is checked before each product) and of Python ``int`` objects
+otherwise. Rational work goes through python-flint (``fmpz_mat``, ``fmpq_mat``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import flint
+import numpy as np
+
+__all__ = [
+    "canonical_rows",
+    "fmpq_matrix",
+    "int_array",
+    "int_matmul",
+    "kernel_basis",
+    "max_abs",
+    "primitive",
+    "rank",
+    "sign",
+    "to_fraction",
+]
+
+# |x| < 2**62 for every entry and every partial sum keeps int64 arithmetic exact.
+_SAFE = 2**62
+
+
+def sign(x: int | Fraction) -> int:
+    """Return the sign of an exact number as -1, 0 or +1.
+
+    Examples
+    --------
+    >>> sign(Fraction(-3, 7)), sign(0), sign(5)
+    (-1, 0, 1)
+    """
+    return (x > 0) - (x < 0)
+
+
+def primitive(vec: Iterable[int | Fraction]) -> tuple[int, ...]:
+    """Scale a rational vector by a positive number to a primitive integer vector.
+
+    The direction (and orientation) is kept; the entries become coprime integers. The zero
+    vector is returned unchanged.
+
+    Examples
+    --------
+    >>> primitive([Fraction(1, 2), Fraction(-1, 3), 0])
+    (3, -2, 0)
+    """
+    fr = [Fraction(x) for x in vec]
+    den = 1
+    for q in fr:
+        den = den * q.denominator // math.gcd(den, q.denominator)
+    ints = [int(q * den) for q in fr]
+    g = 0
+    for v in ints:
+        g = math.gcd(g, v)
+    if g > 1:
+        ints = [v // g for v in ints]
+    return tuple(ints)
+
+
+def max_abs(a: np.ndarray) -> int:
+    """Largest absolute value of an integer array (0 for an empty array)."""
+    if a.size == 0:
+        return 0
+    if a.dtype == object:
+        return max(abs(int(x)) for x in a.flat)
+    return int(np.abs(a).max())
+
+
+def int_array(rows: Sequence[Sequence[int]] | np.ndarray, ncols: int | None = None) -> np.ndarray:
+    """Build an exact integer array: ``int64`` if every entry is small, Python ints otherwise."""
+    arr = np.array(rows, dtype=object)
+    if arr.ndim == 1 and ncols is not None and arr.size == 0:
+        arr = arr.reshape(0, ncols)
+    if max_abs(arr) < _SAFE:
+        return arr.astype(np.int64)
+    return arr
+
+
+def int_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Exact product of two integer matrices.
+
+    Uses ``int64`` when ``max|a| * max|b| * inner`` is below 2**62, so no partial sum can
+    overflow; otherwise multiplies Python integers.
+    """
+    inner = a.shape[-1]
+    if a.dtype != object and b.dtype != object:
+        if max_abs(a) * max_abs(b) * max(inner, 1) < _SAFE:
+            return a @ b
+    res = np.dot(a.astype(object), b.astype(object))
+    return int_array(res) if res.ndim else res
+
+
+def canonical_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Make every non-zero row primitive with its first non-zero entry positive.
+
+    Parameters
+    ----------
+    m : numpy.ndarray
+        Integer matrix (``int64`` or object).
+
+    Returns
+    -------
+    canon : numpy.ndarray
+        The canonical rows (same dtype family).
+    orientation : numpy.ndarray
+        ``int8`` array of +1/-1 with ``row = orientation * (positive multiple of canon)``;
+        zero rows get +1.
+    """
+    if m.shape[0] == 0:
+        return m.copy(), np.ones(0, dtype=np.int8)
+    g = np.gcd.reduce(m, axis=1)
+    g = np.where(g == 0, 1, g)
+    canon = m // g[:, None]
+    nz = canon != 0
+    first = np.argmax(nz, axis=1)
+    lead = canon[np.arange(canon.shape[0]), first]
+    orient = np.where(lead < 0, -1, 1).astype(np.int8)
+    canon = canon * orient[:, None].astype(canon.dtype if canon.dtype != object else object)
+    return canon, orient
+
+
+def kernel_basis(rows: Sequence[Sequence[int]], dim: int) -> np.ndarray:
+    """Integer basis of the orthogonal complement of the span of ``rows``.
+
+    Parameters
+    ----------
+    rows : sequence of integer vectors of length ``dim``
+        The normals whose common zero set is wanted (may be dependent).
+    dim : int
+        Ambient dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer matrix of shape ``(dim, k)`` whose columns form an LLL-reduced basis of
+        ``{x : <r, x> = 0 for all r in rows}``.
+
+    Examples
+    --------
+    >>> kernel_basis([(1, 1, 1)], 3).T.tolist()
+    [[1, -1, 0], [0, 1, -1]]
+    """
+    if len(rows) == 0:
+        return np.eye(dim, dtype=np.int64)
+    mat = flint.fmpz_mat([[int(x) for x in r] for r in rows])
+    ker, nullity = mat.nullspace()
+    if nullity == 0:
+        return np.zeros((dim, 0), dtype=np.int64)
+    cols = flint.fmpz_mat([[int(ker[i, j]) for i in range(dim)] for j in range(nullity)])
+    red = cols.lll()
+    basis = [[int(red[j, i]) for j in range(nullity)] for i in range(dim)]
+    return int_array(basis)
+
+
+def fmpq_matrix(rows: Sequence[Sequence[int | Fraction]], ncols: int | None = None) -> flint.fmpq_mat:
+    """Exact python-flint matrix from rows of ints or Fractions."""
+    data = [[flint.fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in r] for r in rows]
+    if not data:
+        return flint.fmpq_mat(0, ncols or 0)
+    return flint.fmpq_mat(data)
+
+
+def to_fraction(x: flint.fmpq | flint.fmpz | int) -> Fraction:
+    """Convert a python-flint rational (or integer) to :class:`~fractions.Fraction`."""
+    if isinstance(x, flint.fmpq):
+        return Fraction(int(x.p), int(x.q))
+    return Fraction(int(x))
+
+
+def rank(rows: Sequence[Sequence[int | Fraction]]) -> int:
+    """Exact rank over Q of a rational matrix given by its rows.
+
+    Examples
+    --------
+    >>> rank([(1, 2), (2, 4)]), rank([]), rank([(Fraction(1, 3), 1), (0, 1)])
+    (1, 0, 2)
+    """
+    if len(rows) == 0 or len(rows[0]) == 0:
+        return 0
+    return int(fmpq_matrix(rows).rank())
