@@ -152,7 +152,47 @@ def _chambers(normals: np.ndarray, dim: int, progress: ProgressFn | None) -> tup
             ]
         )
         wits = np.concatenate([wits, new_wits.astype(wits.dtype)])
-    return signs, wits
+    # Small witnesses keep every level above in fast int64 arithmetic.
+    return signs, _shrink(wits, normals, signs)
+
+
+def _float_directions(w: np.ndarray) -> np.ndarray:
+    """Float approximations of the directions of integer rows, each scaled to max-norm 1."""
+    if w.dtype == object:
+        rows = []
+        for row in w.tolist():
+            shift = max(max(abs(x) for x in row).bit_length() - 60, 0)
+            rows.append([float(x >> shift) if x >= 0 else -float((-x) >> shift) for x in row])
+        approx = np.array(rows, dtype=float)
+    else:
+        approx = w.astype(float)
+    return approx / np.abs(approx).max(axis=1, keepdims=True)
+
+
+def _shrink(w: np.ndarray, normals: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """Replace witnesses by small integer points of the same chambers where one is found.
+
+    Rounded multiples ``round(2^k u)`` of each witness direction ``u`` are tried for growing
+    ``k``; a candidate is kept only if its exact sign vector is the chamber's. Rows for which
+    no candidate passes keep their (exact, larger) witness.
+    """
+    if w.shape[0] == 0:
+        return w
+    approx = _float_directions(w)
+    out = w.astype(object)
+    size = np.array([max(abs(x) for x in row) for row in out.tolist()], dtype=object)
+    todo = np.arange(w.shape[0])
+    for k in (2, 4, 7, 11, 16, 24, 34, 46):
+        todo = todo[size[todo] > 2**k]
+        if todo.size == 0:
+            break
+        cand = np.rint(approx[todo] * 2**k).astype(np.int64)
+        ok = (np.sign(int_matmul(cand, normals.T)) == signs[todo]).all(axis=1)
+        out[todo[ok]] = cand[ok]
+        todo = todo[~ok]
+        if todo.size == 0:
+            break
+    return _reduce(int_array(out.tolist()) if out.size else w)
 
 
 def _scale_add(t: np.ndarray, w: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -206,6 +246,6 @@ def enumerate_chambers(
     8
     """
     signs, wits = _chambers(np.asarray(normals), dim, progress)
-    if normals.shape[0] == 0 and dim > 0:
+    if normals.shape[0] == 0:
         wits = int_array([[0] * (dim - 1) + [-1]])
     return signs, wits
