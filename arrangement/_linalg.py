@@ -117,7 +117,7 @@ def canonical_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if m.shape[0] == 0:
         return m.copy(), np.ones(0, dtype=np.int8)
-    g = np.gcd.reduce(m, axis=1)
+    g = np.abs(np.gcd.reduce(m, axis=1))  # object gcd may come out negative
     g = np.where(g == 0, 1, g)
     canon = m // g[:, None]
     nz = canon != 0
@@ -147,7 +147,7 @@ def kernel_basis(rows: Sequence[Sequence[int]], dim: int) -> np.ndarray:
     Examples
     --------
     >>> kernel_basis([(1, 1, 1)], 3).T.tolist()
-    [[1, -1, 0], [0, 1, -1]]
+    [[1, -1, 0], [1, 0, -1]]
     """
     if len(rows) == 0:
         return np.eye(dim, dtype=np.int64)

@@ -205,7 +205,7 @@ def _scale_add(t: np.ndarray, w: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 def _reduce(w: np.ndarray) -> np.ndarray:
     """Divide every witness by the gcd of its entries (a positive rescaling)."""
-    g = np.gcd.reduce(w, axis=1)
+    g = np.abs(np.gcd.reduce(w, axis=1))  # object gcd may come out negative
     g = np.where(g == 0, 1, g)
     return int_array((w // g[:, None]).tolist()) if w.dtype == object else w // g[:, None]
 
@@ -248,4 +248,4 @@ def enumerate_chambers(
     signs, wits = _chambers(np.asarray(normals), dim, progress)
     if normals.shape[0] == 0:
         wits = int_array([[0] * (dim - 1) + [-1]])
-    return signs, wits
+    return signs, _reduce(wits)
