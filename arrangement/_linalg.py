@@ -161,7 +161,9 @@ def kernel_basis(rows: Sequence[Sequence[int]], dim: int) -> np.ndarray:
     return int_array(basis)
 
 
-def fmpq_matrix(rows: Sequence[Sequence[int | Fraction]], ncols: int | None = None) -> flint.fmpq_mat:
+def fmpq_matrix(
+    rows: Sequence[Sequence[int | Fraction]], ncols: int | None = None
+) -> flint.fmpq_mat:
     """Exact python-flint matrix from rows of ints or Fractions."""
     data = [[flint.fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in r] for r in rows]
     if not data:

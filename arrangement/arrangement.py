@@ -213,12 +213,16 @@ class Arrangement:
         th = [as_fraction(x) for x in theta]
         if len(th) != self.dimension:
             raise InputError(f"theta has length {len(th)}, expected D = {self.dimension}")
-        return tuple(sign(sum((a * t for a, t in zip(n, th)), Fraction(0))) for n in self.normals)
+        return tuple(
+            sign(sum((a * t for a, t in zip(n, th, strict=True)), Fraction(0)))
+            for n in self.normals
+        )
 
     def row_signs_of(self, theta: Sequence[Any]) -> tuple[int, ...]:
         """Sign of ``<theta, xt_i>`` for every input row ``i``."""
         s = self.locate(theta)
-        return tuple(o * s[h] for h, o in zip(self.row_to_hyperplane, self.row_orientation))
+        pairs = zip(self.row_to_hyperplane, self.row_orientation, strict=True)
+        return tuple(o * s[h] for h, o in pairs)
 
     # ------------------------------------------------------------------ lattice, faces, graph
     def flats(self) -> list[Flat]:

@@ -28,9 +28,7 @@ __all__ = ["enumerate_chambers", "restrict"]
 ProgressFn = Callable[[int, int], None]
 
 
-def restrict(
-    normals: np.ndarray, basis: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def restrict(normals: np.ndarray, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Restrict hyperplanes to the subspace spanned by the columns of ``basis``.
 
     Parameters
@@ -97,9 +95,9 @@ def _chambers_2d(normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return signs, w
 
 
-def _chambers(normals: np.ndarray, dim: int, progress: ProgressFn | None) -> tuple[
-    np.ndarray, np.ndarray
-]:
+def _chambers(
+    normals: np.ndarray, dim: int, progress: ProgressFn | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Recursive worker: ``normals`` are distinct canonical primitive integer rows."""
     n = normals.shape[0]
     if n == 0:
@@ -112,8 +110,6 @@ def _chambers(normals: np.ndarray, dim: int, progress: ProgressFn | None) -> tup
     signs = np.array([[1], [-1]], dtype=np.int8)
     wits = int_array(np.concatenate([first, -first]))
     for k in range(1, n):
-        if progress is not None:
-            progress(k, n)
         a = normals[k]
         prev = normals[:k]
         basis = kernel_basis([a.tolist()], dim)
@@ -152,6 +148,8 @@ def _chambers(normals: np.ndarray, dim: int, progress: ProgressFn | None) -> tup
             ]
         )
         wits = np.concatenate([wits, new_wits.astype(wits.dtype)])
+        if progress is not None:
+            progress(k + 1, n)
     # Small witnesses keep every level above in fast int64 arithmetic.
     return signs, _shrink(wits, normals, signs)
 

@@ -128,6 +128,6 @@ def faces(arr: Arrangement, *, dim: int | None = None) -> list[Face]:
             continue
         signs, wits = _restricted_chambers(arr, fl)
         row_signs = signs[:, rows] * orient[None, :]
-        for s, rs, w in zip(signs.tolist(), row_signs.tolist(), wits.tolist()):
+        for s, rs, w in zip(signs.tolist(), row_signs.tolist(), wits.tolist(), strict=True):
             out.append(Face(tuple(s), tuple(rs), fl.dimension, primitive(w), fl.index))
     return out

@@ -126,7 +126,7 @@ def _build_flats(arr: Arrangement) -> list[Flat]:
                 coords = int_matmul(normals[others], basis)
                 canon, _ = canonical_rows(coords)
                 by_row: dict[tuple[int, ...], list[int]] = {}
-                for h, row in zip(others, map(tuple, canon.tolist())):
+                for h, row in zip(others, map(tuple, canon.tolist()), strict=True):
                     by_row.setdefault(row, []).append(h)
                 groups = list(by_row.values())
             for g in groups:

@@ -134,7 +134,8 @@ def test_graph_attributes_and_export(tmp_path) -> None:
     g = arr.adjacency_graph()
     assert g.number_of_nodes() == arr.n_regions
     for a, b, data in g.edges(data=True):
-        diff = [i for i, (x, y) in enumerate(zip(g.nodes[a]["signs"], g.nodes[b]["signs"])) if x != y]
+        pairs = zip(g.nodes[a]["signs"], g.nodes[b]["signs"], strict=True)
+        diff = [i for i, (x, y) in enumerate(pairs) if x != y]
         assert tuple(diff) == data["rows"]
     summary = graph_summary(arr)
     assert summary["diameter"] == nx.diameter(g) == arr.n_hyperplanes

@@ -1,0 +1,51 @@
+# Everything runs inside a local virtual environment, created on first use from pyproject.toml.
+# A fresh machine needs only python3 (with venv and pip) and gcc.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint bench sage-peer clean
+
+help:
+	@echo "make run    exact statistics of the default bundled dataset (arrangement stats)"
+	@echo "make test   ruff check, then the test suite (with doctests)"
+	@echo "make lint   ruff check and mypy"
+	@echo "make bench  chambers per second (bench/bench_regions.py); SageMath too if installed"
+	@echo "make sage-peer  install SageMath's polyhedra (passagemath) into .venv-sage for make bench"
+	@echo "make venv   create $(VENV) and install the package with its dev extras"
+	@echo "make clean  remove caches and build outputs (keeps $(VENV))"
+
+# Re-run the installation whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/arrangement stats
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_regions.py
+
+# The optional benchmark peer lives in its own environment: never a dependency of the package.
+sage-peer:
+	$(PYTHON) -m venv .venv-sage
+	.venv-sage/bin/python -m pip install passagemath-polyhedra
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

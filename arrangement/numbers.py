@@ -1,0 +1,286 @@
+"""Exact conversion of user numbers to :class:`fractions.Fraction`.
+
+Every number that enters the toolkit goes through :func:`as_fraction`, so there is one place that
+decides what a number is. The rules:
+
+- ``int``, :class:`~fractions.Fraction` and other exact rationals are taken as they are;
+- a string is read exactly in its decimal or ``p/q`` form: ``"0.1"`` is ``1/10``, ``"-3/7"`` is
+  ``-3/7``, ``"1e-3"`` is ``1/1000``;
+- a binary ``float`` (or numpy floating scalar) is taken as its *shortest round-trip decimal*,
+  so ``0.1`` is ``1/10``, not ``3602879701896397/36028797018963968``;
+- :class:`~decimal.Decimal` values are exact already;
+- ``bool``, NaN, infinities, complex numbers and decimal exponents beyond ``+-1000`` are rejected
+  with :class:`~arrangement.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from arrangement.errors import InputError
+
+__all__ = ["MAX_EXPONENT", "as_fraction", "as_matrix", "fraction_str", "looks_numeric"]
+
+#: Largest accepted absolute decimal exponent (``1e1000`` is fine, ``1e1001`` is not).
+MAX_EXPONENT = 1000
+
+_DECIMAL = re.compile(
+    r"""(?P<sign>[+-]?)
+        (?:(?P<int>\d+)(?:\.(?P<frac>\d*))?|\.(?P<frac_only>\d+))
+        (?:[eE](?P<exp>[+-]?\d+))?""",
+    re.VERBOSE,
+)
+_RATIO = re.compile(r"(?P<num>[+-]?\d+)\s*/\s*(?P<den>[+-]?\d+)")
+_NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+
+
+def looks_numeric(text: str) -> bool:
+    """Tell whether a string is written like a number (including ``nan`` and ``inf``).
+
+    Used to tell a CSV header from a data row: a row is a header when one of its non-empty cells
+    does not look numeric. Non-finite spellings count as numeric so that they are *rejected* as
+    data (with a precise message) rather than silently taken as column names.
+
+    Parameters
+    ----------
+    text : str
+        The text of one cell.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> looks_numeric(" -3/7 "), looks_numeric("1e-3"), looks_numeric("NaN"), looks_numeric("x1")
+    (True, True, True, False)
+    """
+    s = text.strip()
+    return bool(_DECIMAL.fullmatch(s) or _RATIO.fullmatch(s) or _NONFINITE.fullmatch(s))
+
+
+def _digits(digits: str, text: str, source: str | None, row: int | None) -> int:
+    try:
+        return int(digits or "0")
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        raise InputError(
+            f"number has too many digits ({len(text.strip())} characters)", source=source, row=row
+        ) from None
+
+
+def _parse_str(text: str, source: str | None, row: int | None) -> Fraction:
+    s = text.strip()
+    if not s:
+        raise InputError("empty cell (expected a number)", source=source, row=row)
+    if _NONFINITE.fullmatch(s):
+        raise InputError(f"not a finite number: {text!r}", source=source, row=row)
+    m = _DECIMAL.fullmatch(s)
+    if m is not None:
+        exp = _digits(m["exp"] or "0", text, source, row)
+        if abs(exp) > MAX_EXPONENT:
+            raise InputError(
+                f"exponent out of range (|exponent| > {MAX_EXPONENT}): {text!r}",
+                source=source,
+                row=row,
+            )
+        frac = (m["frac"] if m["int"] is not None else m["frac_only"]) or ""
+        mantissa = _digits((m["int"] or "") + frac, text, source, row)
+        value = Fraction(mantissa) * Fraction(10) ** (exp - len(frac))
+        return -value if m["sign"] == "-" else value
+    m = _RATIO.fullmatch(s)
+    if m is not None:
+        den = _digits(m["den"], text, source, row)
+        if den == 0:
+            raise InputError(f"zero denominator: {text!r}", source=source, row=row)
+        return Fraction(_digits(m["num"], text, source, row), den)
+    raise InputError(f"not a number: {text!r}", source=source, row=row)
+
+
+def as_fraction(value: Any, *, source: str | None = None, row: int | None = None) -> Fraction:
+    """Convert one number exactly to a :class:`~fractions.Fraction`.
+
+    Parameters
+    ----------
+    value : int, Fraction, str, float, Decimal or numpy scalar
+        The number. Strings may be decimals (``"0.1"``, ``"-2.5e3"``) or ratios (``"3/7"``);
+        surrounding whitespace is ignored.
+    source, row : optional
+        Where the value comes from; used only in the error message.
+
+    Returns
+    -------
+    Fraction
+
+    Raises
+    ------
+    InputError
+        For booleans, non-numbers, NaN and infinities, zero denominators and decimal exponents
+        with absolute value above :data:`MAX_EXPONENT`.
+
+    Examples
+    --------
+    >>> as_fraction("0.1"), as_fraction("-3/7"), as_fraction("1e-3")
+    (Fraction(1, 10), Fraction(-3, 7), Fraction(1, 1000))
+    >>> as_fraction(0.1)  # a float means its shortest round-trip decimal
+    Fraction(1, 10)
+    >>> as_fraction(np.int64(-4)), as_fraction(np.float32(0.1))
+    (Fraction(-4, 1), Fraction(1, 10))
+    >>> as_fraction("nan", source="data.csv", row=3)
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: data.csv: row 3: not a finite number: 'nan'
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"a boolean is not a number: {value!r}", source=source, row=row)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, float):  # includes np.float64
+        if not math.isfinite(value):
+            raise InputError(f"not a finite number: {value!r}", source=source, row=row)
+        return Fraction(repr(float(value)))
+    if isinstance(value, np.floating):  # float16/32, longdouble: numpy prints the shortest repr
+        if not np.isfinite(value):
+            raise InputError(f"not a finite number: {value!r}", source=source, row=row)
+        return _parse_str(str(value), source, row)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(f"not a finite number: {str(value)!r}", source=source, row=row)
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)  # finite decimals have an int exponent
+        if abs(exponent) > MAX_EXPONENT:
+            raise InputError(
+                f"exponent out of range (|exponent| > {MAX_EXPONENT}): {str(value)!r}",
+                source=source,
+                row=row,
+            )
+        return Fraction(value)
+    if isinstance(value, str):
+        return _parse_str(value, source, row)
+    if isinstance(value, numbers.Integral):  # e.g. sympy.Integer
+        return Fraction(int(value))
+    if isinstance(value, numbers.Rational):  # e.g. sympy.Rational
+        return Fraction(int(value.numerator), int(value.denominator))
+    raise InputError(
+        f"not a number: {value!r} (of type {type(value).__name__})", source=source, row=row
+    )
+
+
+def _matrix_from_array(arr: np.ndarray, source: str, first_row: int) -> list[list[Fraction]]:
+    if arr.ndim != 2:
+        raise InputError(f"expected a 2-D array of points, got {arr.ndim}-D", source=source)
+    kind = arr.dtype.kind
+    if kind in "iu":
+        return [[Fraction(v) for v in r] for r in arr.tolist()]
+    if kind == "f":
+        finite = np.isfinite(arr)
+        if not finite.all():
+            i, j = (int(k) for k in np.argwhere(~finite)[0])
+            raise InputError(
+                f"column {j + 1}: not a finite number: {arr[i, j]!r}",
+                source=source,
+                row=i + first_row,
+            )
+        if arr.dtype == np.float64:
+            return [[Fraction(repr(v)) for v in r] for r in arr.tolist()]
+    elif kind != "O":
+        raise InputError(
+            f"non-numeric array dtype {arr.dtype} (expected integers or floats)", source=source
+        )
+    return [
+        [as_fraction(v, source=source, row=i + first_row) for v in r] for i, r in enumerate(arr)
+    ]
+
+
+def as_matrix(rows: Any, *, source: str = "<input>", first_row: int = 0) -> list[list[Fraction]]:
+    """Convert a table of numbers exactly to a rectangular list of rows of fractions.
+
+    Parameters
+    ----------
+    rows : 2-D numpy array or iterable of sequences
+        The rows (points). Every row must have the same length.
+    source : str, optional
+        Name of the origin of the data, for error messages.
+    first_row : int, optional
+        Number given to the first row in error messages: ``0`` (the default) for Python data,
+        ``1`` for rows of a file.
+
+    Returns
+    -------
+    list of list of Fraction
+        ``N`` rows of equal length (``N`` may be ``0``).
+
+    Raises
+    ------
+    InputError
+        If a row is not a sequence, the rows differ in length (the message names the first row
+        that differs), or an entry is not an exact-convertible number.
+
+    Examples
+    --------
+    >>> as_matrix([[1, "0.5"], (np.int8(2), 0.25)])
+    [[Fraction(1, 1), Fraction(1, 2)], [Fraction(2, 1), Fraction(1, 4)]]
+    >>> as_matrix([])
+    []
+    >>> as_matrix([[1, 2], [3]])
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: <input>: row 1: expected 2 entries like row 0, found 1
+
+    Notes
+    -----
+    ``O(N d)`` conversions. Integer and ``float64`` numpy arrays take a fast path through
+    ``ndarray.tolist()``.
+    """
+    if isinstance(rows, np.ndarray):
+        return _matrix_from_array(rows, source, first_row)
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise InputError(f"expected a table of rows, got {type(rows).__name__}", source=source)
+    out: list[list[Fraction]] = []
+    width: int | None = None
+    for i, row in enumerate(rows):
+        r = i + first_row
+        if isinstance(row, (str, bytes, dict)) or not isinstance(row, Iterable):
+            raise InputError(
+                f"expected a sequence of numbers, got {type(row).__name__}", source=source, row=r
+            )
+        values = [as_fraction(v, source=source, row=r) for v in row]
+        if width is None:
+            width = len(values)
+        elif len(values) != width:
+            raise InputError(
+                f"expected {width} entries like row {first_row}, found {len(values)}",
+                source=source,
+                row=r,
+            )
+        out.append(values)
+    return out
+
+
+def fraction_str(q: Fraction | int) -> str:
+    """Write an exact rational as ``"p/q"``, or ``"p"`` when it is an integer.
+
+    Parameters
+    ----------
+    q : Fraction or int
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fraction_str(Fraction(3, 7)), fraction_str(Fraction(-4, 2)), fraction_str(0)
+    ('3/7', '-2', '0')
+    """
+    q = Fraction(q)
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
