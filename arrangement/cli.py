@@ -232,6 +232,7 @@ def _exact(x: Any) -> int | str:
 def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
     """Collect the numbers printed by ``arrangement stats`` in a JSON-ready dict."""
     from arrangement.graph import graph_summary
+    from arrangement.invariants import check_invariants
 
     with Progress(None, _ENUMERATING) as bar:
         n_regions = len(arr.regions(progress=bar))
@@ -244,6 +245,7 @@ def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
         bar.update()
         graph = graph_summary(arr)
         bar.update()
+        checks = check_invariants(arr)
     return {
         "n_points": arr.n_points,
         "n_hyperplanes": arr.n_hyperplanes,
@@ -258,6 +260,8 @@ def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
         # each sign, for every minimiser.
         "support_bound": {"per_sign": n_regions - 1, "total": 2 * (n_regions - 1)},
         "source": dataset.source,
+        # Identities between the independent computations (see arrangement.invariants).
+        "checks": checks,
     }
 
 
@@ -304,6 +308,15 @@ def _stats_table(rec: dict[str, Any]) -> str:
             f"<= {rec['support_bound']['total']} in all",
         ),
     ]
+    failed = [name for name, ok in rec["checks"].items() if not ok]
+    rows.append(
+        (
+            "exact checks",
+            "Zaslavsky, Euler, walls, antipodes, Cover: all hold"
+            if not failed
+            else "FAILED: " + ", ".join(failed),
+        )
+    )
     rows.insert(0, ("source", rec["source"]))
     width = max(len(k) for k, _ in rows)
     lines = [
@@ -334,6 +347,11 @@ def _stats(args: argparse.Namespace) -> int:
         emit_json(rec)
     else:
         sys.stdout.write(_stats_table(rec) + "\n")
+    failed = [name for name, ok in rec["checks"].items() if not ok]
+    if failed:
+        # A failed identity is a bug in the toolkit, never a property of the data.
+        print(f"{PROG}: internal check failed: {', '.join(failed)}", file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_OK
 
 

@@ -156,3 +156,21 @@ def test_arrangement_is_an_immutable_value() -> None:
         a.normals = ()  # type: ignore[misc]
     with pytest.raises(ValueError):
         a.regions().signs[0, 0] = 5
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[0, 0], [1, 0], [2, 0], [0, 1], [0, 1]],
+        [[0], [1], [5]],
+        [[1, 2, 3], [0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]],
+        [[0, 0], [1, 1], [2, 2]],
+    ],
+)
+def test_invariants_hold(rows) -> None:
+    from arrangement.invariants import check_invariants, zaslavsky_count
+
+    arr = Arrangement.from_points(rows)
+    checks = check_invariants(arr)
+    assert all(checks.values()), checks
+    assert zaslavsky_count(arr) == arr.n_regions

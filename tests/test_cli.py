@@ -46,6 +46,7 @@ STATS_KEYS = {
     "graph",
     "support_bound",
     "source",
+    "checks",
 }
 
 
@@ -73,6 +74,7 @@ def test_stats_json_known_answers(capsys, name):
     assert code == 0, err
     rec = json.loads(out)
     assert set(rec) == STATS_KEYS
+    assert all(rec["checks"].values())
     n_points, n, dim, rank, general, r, f, chi = KNOWN[name]
     assert rec["n_points"] == n_points
     assert rec["n_hyperplanes"] == n

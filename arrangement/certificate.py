@@ -1,0 +1,664 @@
+"""Exact dual certificates, chamber by chamber.
+
+For a dual vector ``p`` (one rational per input row) the certificate is
+
+    eta_p(theta) = sum_i p_i relu(<theta, xt_i>).
+
+On the closed chamber ``K_s = {theta : s_h <theta, n_h> >= 0}`` it is the linear function
+``<v_s, theta>`` with ``v_s = sum over rows active in s of p_i xt_i``. Its maximum over
+``K_s ∩ S^d`` is ``||P_{K_s}(v_s)||`` (attained only at ``P/||P||`` when ``P != 0``), its minimum is
+``-||P_{K_s}(-v_s)||``; both projections are rational (:mod:`arrangement.cones`). Hence
+
+    sup |eta_p|^2 = max over chambers s of max(||P_{K_s}(v_s)||^2, ||P_{K_s}(-v_s)||^2)
+
+is an exact rational number and every maximiser is a rational direction.
+
+Pruning. Most chambers are far from the supremum. A batched floating-point solve proposes
+non-negative dual multipliers ``mu`` for every chamber; rounded to rationals, they give exact upper
+bounds ``||v + G^T mu||^2`` (:func:`arrangement.cones.upper_bound_sq`). A chamber whose exact
+bound is below the best exact value found so far can contain no maximiser, so it is skipped. Every
+other chamber takes the *exact path* (exact projection with a KKT check). Because every maximiser
+lies in a chamber whose bound is at least the supremum, the supremum, the verdict and the full set
+of maximisers are all exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from arrangement._linalg import int_array, int_matmul, sign
+from arrangement.cones import ConeProjection, batch_dual_multipliers, project
+from arrangement.errors import InputError, SolverError
+from arrangement.numbers import as_fraction, fraction_str
+
+if TYPE_CHECKING:
+    from arrangement.arrangement import Arrangement
+
+__all__ = [
+    "Certificate",
+    "ChamberExtrema",
+    "ExtremePoint",
+    "certify",
+    "dual_vector",
+    "eta",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# values
+
+
+@dataclass(frozen=True, slots=True)
+class ExtremePoint:
+    """A point of the sphere where ``|eta|`` attains its supremum.
+
+    For a valid certificate with ``sup |eta| = 1`` these are the points of ``E+ = {eta = +1}``
+    (``sign = 1``) and ``E- = {eta = -1}`` (``sign = -1``).
+
+    Attributes
+    ----------
+    sign : int
+        +1 if ``eta = +sup |eta|`` there, -1 if ``eta = -sup |eta|``.
+    direction : tuple of int
+        Primitive integer vector; the point is ``direction / ||direction||``.
+    face : tuple of int
+        Sign (-1, 0, +1) of ``<direction, n_h>`` on every distinct hyperplane: the relatively open
+        face of the arrangement that contains the point.
+    row_signs : tuple of int
+        Sign of ``<direction, xt_i>`` on every input row.
+    pattern : tuple of int
+        The activation pattern: input rows with ``<direction, xt_i> > 0`` (0-based). The point
+        lies in the dual region of this pattern.
+    interior : bool
+        Whether the point is inside an open chamber (no zero sign).
+    zero_set : tuple of int
+        Input rows with ``<direction, xt_i> = 0``.
+    chambers : tuple of int
+        The chambers whose closure contains the point (one if ``interior``).
+    """
+
+    sign: int
+    direction: tuple[int, ...]
+    face: tuple[int, ...]
+    row_signs: tuple[int, ...]
+    pattern: tuple[int, ...]
+    interior: bool
+    zero_set: tuple[int, ...]
+    chambers: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: sign, direction, pattern, interior, zero set, face, chambers."""
+        return {
+            "sign": self.sign,
+            "direction": list(self.direction),
+            "pattern": list(self.pattern),
+            "interior": self.interior,
+            "zero_set": list(self.zero_set),
+            "face": list(self.face),
+            "chambers": list(self.chambers),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChamberExtrema:
+    """Exact maximum and minimum of ``eta`` over one closed chamber intersected with the sphere.
+
+    Attributes
+    ----------
+    index : int
+        The chamber.
+    vector : tuple of Fraction
+        ``v_s``: ``eta(theta) = <v_s, theta>`` on the closed chamber.
+    max_squared : Fraction
+        ``max(0, max eta)^2`` over the closed chamber on the sphere (``||P_K(v_s)||^2``).
+    argmax : tuple of int or None
+        Primitive direction of the unique maximiser when ``max eta > 0``.
+    min_squared : Fraction
+        ``max(0, -min eta)^2`` (``||P_K(-v_s)||^2``).
+    argmin : tuple of int or None
+        Primitive direction of the unique minimiser when ``min eta < 0``.
+    """
+
+    index: int
+    vector: tuple[Fraction, ...]
+    max_squared: Fraction
+    argmax: tuple[int, ...] | None
+    min_squared: Fraction
+    argmin: tuple[int, ...] | None
+
+    @property
+    def sup_squared(self) -> Fraction:
+        """``max |eta|^2`` over the closed chamber on the sphere."""
+        return max(self.max_squared, self.min_squared)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Certificate:
+    """The exact verdict on a dual vector: ``sup |eta|^2``, validity and the extreme points.
+
+    Build it with :func:`certify`.
+
+    Attributes
+    ----------
+    arrangement : Arrangement
+        The data arrangement.
+    dual : tuple of Fraction
+        ``p``, one value per input row.
+    sup_norm_squared : Fraction
+        ``sup |eta_p|^2`` over the sphere, exactly.
+    maximisers : tuple of ExtremePoint
+        Every point where ``|eta|`` attains the supremum (empty when ``eta = 0``), deduplicated
+        by (sign, primitive direction), sorted by sign (+1 first) then direction.
+    n_exact_chambers : int
+        Chambers for which the cheap exact upper bound could not rule out the supremum, so
+        that the exact projection was computed (for either sign).
+    n_exact_projections : int
+        Number of exact projections computed (at most two per chamber).
+    """
+
+    arrangement: Arrangement
+    dual: tuple[Fraction, ...]
+    sup_norm_squared: Fraction
+    maximisers: tuple[ExtremePoint, ...]
+    n_exact_chambers: int
+    n_exact_projections: int
+
+    @property
+    def valid(self) -> bool:
+        """Whether ``|eta| <= 1`` on the whole sphere (decided exactly)."""
+        return self.sup_norm_squared <= 1
+
+    @property
+    def n_chambers(self) -> int:
+        """Number of chambers of the arrangement."""
+        return self.arrangement.n_regions
+
+    @property
+    def extremes(self) -> tuple[ExtremePoint, ...]:
+        """The points of ``E+ ∪ E-`` = ``{|eta| = 1}`` for a valid certificate.
+
+        Empty when ``sup |eta| < 1``. For an invalid certificate the level sets ``{eta = ±1}``
+        are not finite, and this is empty too: see :attr:`maximisers` for the worst violations.
+        """
+        return self.maximisers if self.sup_norm_squared == 1 else ()
+
+    @property
+    def e_plus(self) -> tuple[ExtremePoint, ...]:
+        """The points of ``E+ = {eta = +1}`` (valid certificates with ``sup = 1``)."""
+        return tuple(e for e in self.extremes if e.sign > 0)
+
+    @property
+    def e_minus(self) -> tuple[ExtremePoint, ...]:
+        """The points of ``E- = {eta = -1}`` (valid certificates with ``sup = 1``)."""
+        return tuple(e for e in self.extremes if e.sign < 0)
+
+    def value(self, theta: Sequence[Any]) -> Fraction:
+        """``eta_p(theta)`` for an exact vector ``theta`` (not normalised)."""
+        return eta(self.arrangement, self.dual, theta)
+
+    def chamber_vector(self, index: int) -> tuple[Fraction, ...]:
+        """``v_s`` of chamber ``index``: ``eta(theta) = <v_s, theta>`` on its closure."""
+        chamber = self.arrangement.regions()[index]
+        return _chamber_vector(self.arrangement, self.dual, chamber.row_signs)
+
+    def chamber_extrema(self, index: int) -> ChamberExtrema:
+        """Exact maximum and minimum of ``eta`` over closed chamber ``index`` on the sphere.
+
+        Computed on demand by two exact projections (``O(n D + D^3)`` rational operations).
+        """
+        arr = self.arrangement
+        chamber = arr.regions()[index]
+        v = _chamber_vector(arr, self.dual, chamber.row_signs)
+        rows = [[s * x for x in nrm] for s, nrm in zip(chamber.signs, arr.normals, strict=True)]
+        hi = project(v, rows)
+        lo = project([-x for x in v], rows)
+        return ChamberExtrema(
+            index, v, hi.norm_squared, hi.direction, lo.norm_squared, lo.direction
+        )
+
+    def to_dict(self, *, bounds: bool = True) -> dict[str, Any]:
+        """JSON-ready summary (the output of ``arrangement certify --json``).
+
+        Parameters
+        ----------
+        bounds : bool, optional
+            Include ``"support_bound"`` and ``"unique"`` (see :mod:`arrangement.bounds`).
+
+        Returns
+        -------
+        dict
+            Keys ``sup_norm_squared`` (string ``"p/q"``), ``valid``, ``extremes`` (the points of
+            ``E+ ∪ E-``), ``maximisers``, ``n_chambers``, ``n_exact_chambers``, and with
+            ``bounds`` also ``support_bound`` and ``unique`` (``null`` when not decided).
+        """
+        out: dict[str, Any] = {
+            "sup_norm_squared": fraction_str(self.sup_norm_squared),
+            "valid": self.valid,
+            "extremes": [e.to_dict() for e in self.extremes],
+            "maximisers": [e.to_dict() for e in self.maximisers],
+            "n_chambers": self.n_chambers,
+            "n_exact_chambers": self.n_exact_chambers,
+        }
+        if bounds:
+            from arrangement.bounds import support_bounds, uniqueness
+
+            out["support_bound"] = {
+                b.name: b.to_dict() for b in support_bounds(self.arrangement, certificate=self)
+            }
+            uniq = uniqueness(self)
+            out["unique"] = uniq.unique
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"<Certificate: sup|eta|^2 = {self.sup_norm_squared}, valid={self.valid}, "
+            f"{len(self.maximisers)} maximiser(s)>"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# exact evaluation
+
+
+def dual_vector(
+    arr: Arrangement, dual: Sequence[Any], *, source: str = "<input>"
+) -> tuple[Fraction, ...]:
+    """Check and convert a dual vector: one exact rational per input row.
+
+    Raises
+    ------
+    InputError
+        If the length is not ``N`` or an entry is not a number.
+    """
+    values = list(dual)
+    if len(values) != arr.n_points:
+        raise InputError(
+            f"the dual vector has {len(values)} entries, expected one per input row "
+            f"(N = {arr.n_points})",
+            source=source,
+        )
+    return tuple(as_fraction(x, source=source, row=i) for i, x in enumerate(values))
+
+
+def eta(arr: Arrangement, dual: Sequence[Any], theta: Sequence[Any]) -> Fraction:
+    """``eta_p(theta) = sum_i p_i relu(<theta, xt_i>)`` exactly (``theta`` need not be unit).
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> arr = Arrangement.from_points([[0], [1]])
+    >>> eta(arr, [1, -1], [1, 0]), eta(arr, [1, -1], [-1, 1])
+    (Fraction(-1, 1), Fraction(1, 1))
+    """
+    p = dual_vector(arr, dual)
+    th = [as_fraction(x) for x in theta]
+    if len(th) != arr.dimension:
+        raise InputError(f"theta has length {len(th)}, expected D = {arr.dimension}")
+    total = Fraction(0)
+    for pi, xt in zip(p, arr.augmented, strict=True):
+        s = sum((a * b for a, b in zip(xt, th, strict=True)), Fraction(0))
+        if s > 0:
+            total += pi * s
+    return total
+
+
+def _chamber_vector(
+    arr: Arrangement, p: Sequence[Fraction], row_signs: Sequence[int]
+) -> tuple[Fraction, ...]:
+    v = [Fraction(0)] * arr.dimension
+    for pi, xt, s in zip(p, arr.augmented, row_signs, strict=True):
+        if s > 0 and pi != 0:
+            v = [a + pi * b for a, b in zip(v, xt, strict=True)]
+    return tuple(v)
+
+
+def _hyperplane_coefficients(
+    arr: Arrangement, p: Sequence[Fraction]
+) -> tuple[list[Fraction], list[Fraction]]:
+    """``(a_plus, a_minus)``: rows on hyperplane ``h`` contribute ``a * n_h`` to ``v_s``.
+
+    ``a_plus[h]`` is the contribution when ``s_h = +1`` (rows with ``xt_i = c n_h``, ``c > 0``),
+    ``a_minus[h]`` when ``s_h = -1`` (rows with ``c < 0``).
+    """
+    n = arr.n_hyperplanes
+    plus = [Fraction(0)] * n
+    minus = [Fraction(0)] * n
+    for pi, xt, h, o in zip(
+        p, arr.augmented, arr.row_to_hyperplane, arr.row_orientation, strict=True
+    ):
+        if pi == 0:
+            continue
+        nrm = arr.normals[h]
+        k = next(j for j, x in enumerate(nrm) if x != 0)
+        c = xt[k] / nrm[k]
+        if o > 0:
+            plus[h] += pi * c
+        else:
+            minus[h] += pi * c
+    return plus, minus
+
+
+# ---------------------------------------------------------------------------------------------
+# the certification
+
+
+def _walls(signs: np.ndarray) -> np.ndarray:
+    """Boolean ``(r, n)``: hyperplane ``h`` is a wall (facet) of chamber ``s``.
+
+    ``h`` is a wall of ``K_s`` iff flipping ``s_h`` gives another chamber. Sign vectors are
+    hashed with random 64-bit weights; a collision can only add a spurious wall, which leaves
+    the cone unchanged (the extra inequality is valid on ``K_s``), never drop a true one.
+    """
+    r, n = signs.shape
+    if r == 0 or n == 0:
+        return np.zeros((r, n), dtype=bool)
+    rng = np.random.default_rng(20260317)
+    weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
+    pos = (signs > 0).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        codes: np.ndarray = (pos * weights[None, :]).sum(axis=1, dtype=np.uint64)
+        delta = np.where(signs > 0, np.uint64(0) - weights, weights)
+        flipped = codes.reshape(r, 1) + delta
+    table = np.sort(codes)
+    pos_in = np.searchsorted(table, flipped)
+    pos_in = np.minimum(pos_in, r - 1)
+    return table[pos_in] == flipped
+
+
+@dataclass(slots=True)
+class _Problems:
+    """The ``2r`` signed chamber problems ``max <sigma v_s, theta>`` over ``K_s ∩ S``."""
+
+    chamber: np.ndarray  # (b,) chamber index
+    sigma: np.ndarray  # (b,) +1 / -1
+    vint: np.ndarray  # (b, D) exact integer numerators of sigma v_s (denominator q)
+    q: int
+    wall_idx: np.ndarray  # (r, F) hyperplane indices of the walls, padded
+    wall_sign: np.ndarray  # (r, F) int8 sign of the chamber on the wall, 0 = padding
+    normals: np.ndarray  # (n, D) exact integer
+
+
+def _exact_below(pr: _Problems, ids: np.ndarray, mu: np.ndarray, bound: Fraction) -> np.ndarray:
+    """Exactly decide ``||sigma v_s + G_s^T mu||^2 < bound`` for the problems ``ids``.
+
+    ``mu`` (float, ``(len(ids), F)``) is rounded down to ``m / 2^e`` with ``0 <= m < 2^31`` per
+    problem; any non-negative rational multipliers give a rigorous upper bound.
+    """
+    if len(ids) == 0:
+        return np.zeros(0, dtype=bool)
+    top = mu.max(axis=1)
+    safe_top = np.where(top > 0, top, 1.0)
+    expo = np.where(top > 0, 30 - np.ceil(np.log2(safe_top)).astype(np.int64), 0)
+    expo = np.clip(expo, -1000, 1000)
+    scaled = np.floor(np.ldexp(mu, expo[:, None]))
+    scaled = np.where(np.isfinite(scaled) & (scaled > 0), scaled, 0.0)
+    m_int = scaled.astype(np.int64)  # < 2^31
+    chambers = pr.chamber[ids]
+    widx = pr.wall_idx[chambers]
+    wsgn = pr.wall_sign[chambers].astype(np.int64)
+    coeff = m_int * wsgn  # (b, F)
+    nrm = pr.normals
+    bmax = int(np.abs(nrm).max()) if nrm.size else 0
+    if nrm.dtype != object and bmax * (2**31) * max(widx.shape[1], 1) < 2**62:
+        gm = np.einsum("bf,bfd->bd", coeff, nrm[widx])
+        gm = gm.astype(object)
+    else:
+        rows = nrm.astype(object)[widx]
+        gm = np.einsum("bf,bfd->bd", coeff.astype(object), rows)
+    vnum = pr.vint[ids].astype(object)
+    out = np.zeros(len(ids), dtype=bool)
+    a, b = bound.numerator, bound.denominator
+    q = pr.q
+    for k in range(len(ids)):
+        e = int(expo[k])
+        if e >= 0:
+            num = vnum[k] * (1 << e) + gm[k] * q
+            den_sq = (q << e) ** 2
+        else:
+            num = vnum[k] + gm[k] * (q << -e)
+            den_sq = q**2
+        nsq = sum(int(x) * int(x) for x in num)
+        out[k] = nsq * b < a * den_sq
+    return out
+
+
+def certify(
+    arrangement: Arrangement,
+    dual: Sequence[Any],
+    /,
+    *,
+    iterations: int = 15,
+    rounds: int = 4,
+) -> Certificate:
+    """Decide exactly whether ``|eta_p| <= 1`` on the sphere, with every maximiser.
+
+    Parameters
+    ----------
+    arrangement : Arrangement
+        The data arrangement (its chambers are enumerated if not yet cached).
+    dual : sequence
+        ``p``, one exact number per input row (ints, Fractions, strings such as ``"3/7"``).
+    iterations : int, optional
+        Float gradient steps per pruning round (performance only, never correctness).
+    rounds : int, optional
+        Pruning rounds before the remaining chambers take the exact path.
+
+    Returns
+    -------
+    Certificate
+        The exact supremum, the verdict and the maximisers.
+
+    Raises
+    ------
+    InputError
+        If ``dual`` does not have one number per input row.
+
+    Examples
+    --------
+    Two points on the line, ``p = (1, -1)``: ``eta(a, b) = relu(b) - relu(a + b)`` reaches
+    ``-1`` at ``theta = (1, 0)``, on the hyperplane of row 0, and nowhere exceeds 1 in absolute
+    value.
+
+    >>> from arrangement import Arrangement
+    >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, -1])
+    >>> cert.sup_norm_squared, cert.valid
+    (Fraction(1, 1), True)
+    >>> [(e.sign, e.direction, e.pattern, e.zero_set) for e in cert.extremes]
+    [(-1, (1, 0), (1,), (0,))]
+
+    With ``p = (1, 1)`` the maximum ``sqrt(5)`` is inside the chamber where both rows are active:
+
+    >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, 1])
+    >>> cert.sup_norm_squared, cert.valid, cert.maximisers[0].direction
+    (Fraction(5, 1), False, (1, 2))
+
+    The zero vector certifies nothing:
+
+    >>> certify(Arrangement.from_points([[0], [1]]), [0, 0]).maximisers
+    ()
+
+    Notes
+    -----
+    ``r`` chambers, ``n`` hyperplanes, ``F`` walls per chamber at most: the float stage costs
+    ``O(rounds * iterations * r * F * D)``, the exact bounds ``O(r * F * D)`` integer operations,
+    and each exact path ``O(F D + D^3)`` rational operations.
+    """
+    arr = arrangement
+    p = dual_vector(arr, dual)
+    regions = arr.regions()
+    signs = np.asarray(regions.signs)
+    r, n = signs.shape
+    dim = arr.dimension
+    normals = arr.normal_matrix()
+    pr = _problems(arr, p, signs, normals)
+    width = pr.wall_idx.shape[1]
+
+    vf = _to_float(pr.vint, pr.q)
+    alive = np.flatnonzero((pr.vint != 0).any(axis=1))  # exact: v = 0 projects to 0
+    nf = normals.astype(float)
+    wit = np.asarray(regions.witnesses, dtype=float).reshape(r, dim)
+    wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
+    mu_all = np.zeros((2 * r, width))
+
+    def rows_of(ids: np.ndarray) -> np.ndarray:
+        cham = pr.chamber[ids]
+        return pr.wall_sign[cham].astype(float)[:, :, None] * nf[pr.wall_idx[cham]]
+
+    def estimates(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Float (upper, lower) estimates of ``max(0, max <sigma v_s, theta>)^2``."""
+        g = rows_of(ids)
+        v = vf[ids]
+        resid = v + np.einsum("bf,bfd->bd", mu_all[ids], g)
+        upper = np.einsum("bd,bd->b", resid, resid)
+        # a feasible point: push the residual into the chamber along the interior witness
+        w = wit[pr.chamber[ids]]
+        gr = np.einsum("bfd,bd->bf", g, resid)
+        gw = np.einsum("bfd,bd->bf", g, w)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            need = np.where(gw > 0, -gr / gw, 0.0)
+        t = np.maximum(need.max(axis=1, initial=0.0), 0.0)
+        theta = resid + t[:, None] * w
+        val = np.einsum("bd,bd->b", v, theta)
+        norm = np.einsum("bd,bd->b", theta, theta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = np.where((val > 0) & (norm > 0), val * val / norm, 0.0)
+        return upper, np.nan_to_num(lower)
+
+    best = Fraction(0)
+    results: list[tuple[int, ConeProjection]] = []
+
+    def exact_path(k: int) -> None:
+        nonlocal best
+        c = int(pr.chamber[k])
+        real = [f for f in range(width) if pr.wall_sign[c, f] != 0]
+        v = [Fraction(int(x), pr.q) for x in pr.vint[k]]
+        rows = [
+            [int(pr.wall_sign[c, f]) * int(x) for x in normals[pr.wall_idx[c, f]]] for f in real
+        ]
+        res = project(v, rows, hint=[float(mu_all[k, f]) for f in real])
+        results.append((k, res))
+        best = max(best, res.norm_squared)
+
+    # Pruning rounds: float multipliers, the exact value of the most promising problem, then
+    # exact bounds for every problem whose float bound is below it.
+    for rnd in range(rounds):
+        if len(alive) <= 1:
+            break
+        upper = np.empty(len(alive))
+        lower = np.empty(len(alive))
+        for lo in range(0, len(alive), _CHUNK):
+            ids = alive[lo : lo + _CHUNK]
+            mu_all[ids] = batch_dual_multipliers(
+                vf[ids], rows_of(ids), iterations=iterations << rnd, start=mu_all[ids]
+            )
+            upper[lo : lo + _CHUNK], lower[lo : lo + _CHUNK] = estimates(ids)
+        pick = int(np.argmax(lower))
+        exact_path(int(alive[pick]))
+        keep = np.arange(len(alive)) != pick
+        alive, upper = alive[keep], upper[keep]
+        if best > 0:
+            cand = np.flatnonzero(upper < float(best) * (1 - 1e-9))
+            below = _exact_below(pr, alive[cand], mu_all[alive[cand]], best)
+            keep = np.ones(len(alive), dtype=bool)
+            keep[cand[below]] = False
+            alive = alive[keep]
+        if len(alive) <= 8:
+            break
+
+    # The exact path for the rest, most promising first; the bound only rises.
+    if len(alive):
+        upper, _ = estimates(alive)
+        for k in alive[np.argsort(-upper, kind="stable")]:
+            k = int(k)
+            if best > 0 and _exact_below(pr, np.array([k]), mu_all[k : k + 1], best)[0]:
+                continue
+            exact_path(k)
+
+    maximisers = _maximisers(arr, p, signs, pr, results, best)
+    chambers_exact = {int(pr.chamber[k]) for k, _ in results}
+    return Certificate(arr, p, best, maximisers, len(chambers_exact), len(results))
+
+
+_CHUNK = 1 << 16
+
+
+def _to_float(a: np.ndarray, q: int = 1) -> np.ndarray:
+    """Exact integer array (int64 or object) divided by ``q``, as floats."""
+    if a.dtype != object and q < 2**1000:
+        return a.astype(float) / float(q)
+    flat = [float(Fraction(int(x), q)) for x in a.flat]
+    return np.array(flat, dtype=float).reshape(a.shape)
+
+
+def _problems(
+    arr: Arrangement, p: tuple[Fraction, ...], signs: np.ndarray, normals: np.ndarray
+) -> _Problems:
+    """Exact data of the ``2r`` problems: ``sigma v_s`` over a common denominator, and walls."""
+    r, n = signs.shape
+    dim = arr.dimension
+    plus, minus = _hyperplane_coefficients(arr, p)
+    q = 1
+    for c in plus + minus:
+        q = q * c.denominator // math.gcd(q, c.denominator)
+    if n:
+        aplus = int_array(np.array([int(c * q) for c in plus], dtype=object))
+        aminus = int_array(np.array([int(c * q) for c in minus], dtype=object))
+        coeff = np.where(signs > 0, aplus[None, :], aminus[None, :])
+        vint = int_matmul(int_array(coeff) if coeff.dtype == object else coeff, normals)
+    else:
+        vint = np.zeros((r, dim), dtype=np.int64)
+    walls = _walls(signs)
+    width = int(walls.sum(axis=1).max()) if r and n else 0
+    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
+    is_wall = np.take_along_axis(walls, order, axis=1)
+    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    both = np.concatenate([np.arange(r), np.arange(r)])
+    sigma = np.concatenate([np.ones(r, dtype=np.int64), -np.ones(r, dtype=np.int64)])
+    return _Problems(both, sigma, np.concatenate([vint, -vint]), q, order, wall_sign, normals)
+
+
+def _maximisers(
+    arr: Arrangement,
+    p: tuple[Fraction, ...],
+    signs: np.ndarray,
+    pr: _Problems,
+    results: list[tuple[int, ConeProjection]],
+    best: Fraction,
+) -> tuple[ExtremePoint, ...]:
+    if best == 0:
+        return ()
+    found: dict[tuple[int, tuple[int, ...]], None] = {}
+    for k, res in results:
+        if res.norm_squared == best and res.direction is not None:
+            found[(int(pr.sigma[k]), res.direction)] = None
+    out = []
+    for sgn, direction in sorted(found, key=lambda t: (-t[0], t[1])):
+        # independent exact check against the definition of eta
+        value = eta(arr, p, direction)
+        norm_sq = sum(x * x for x in direction)
+        if sign(value) != sgn or value * value != best * norm_sq:
+            raise SolverError(f"internal check failed for the maximiser {direction}")
+        face = arr.locate(direction)
+        row_signs = arr.row_signs_of(direction)
+        nz = np.flatnonzero(np.asarray(face) != 0)
+        key = np.asarray(face, dtype=np.int8)[nz]
+        chambers = np.flatnonzero((signs[:, nz] == key[None, :]).all(axis=1))
+        out.append(
+            ExtremePoint(
+                sign=sgn,
+                direction=direction,
+                face=face,
+                row_signs=row_signs,
+                pattern=tuple(i for i, s in enumerate(row_signs) if s > 0),
+                interior=all(s != 0 for s in face),
+                zero_set=tuple(i for i, s in enumerate(row_signs) if s == 0),
+                chambers=tuple(int(c) for c in chambers),
+            )
+        )
+    return tuple(out)
