@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import importlib
 import json
 import os
 import sys
@@ -124,8 +125,14 @@ def _version() -> str:
         return str(getattr(arrangement, "__version__", "unknown"))
 
 
+#: Modules that register further subcommands when imported (after the ones defined here).
+_COMMAND_MODULES = ("arrangement._cli_certificate",)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every registered subcommand."""
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module)
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Exact hyperplane arrangements induced by data (ReLU activation regions).",

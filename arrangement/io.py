@@ -69,6 +69,9 @@ class Dataset:
         Names of the ``d`` feature columns (``x1 .. xd`` when the file has no header).
     label_name : str or None
         Name of the label column, if any.
+    lines : tuple of int or None
+        For each row, where it is in the file (the 1-based line of a CSV file, the 1-based
+        entry of a ``.npy`` or JSON file), so later errors can name it.
     """
 
     points: tuple[tuple[Fraction, ...], ...]
@@ -76,6 +79,11 @@ class Dataset:
     source: str
     feature_names: tuple[str, ...]
     label_name: str | None = None
+    lines: tuple[int, ...] | None = None
+
+    def line_of(self, row: int) -> int:
+        """Where the 0-based data row ``row`` is in the file (see ``lines``)."""
+        return self.lines[row] if self.lines is not None else row + 1
 
     @property
     def n_points(self) -> int:
@@ -256,6 +264,7 @@ def _load_csv(path: str | Path, label_column: str | None, no_label: bool) -> Dat
         source=source,
         feature_names=tuple(names[j] for j in feature_index),
         label_name=names[label_index] if label_index is not None else None,
+        lines=tuple(line for line, _ in data),
     )
 
 

@@ -460,9 +460,12 @@ class PreCertificate:
         }
 
 
-def _atoms(arr: Arrangement, atoms: Sequence[Any], source: str) -> list[tuple[int, tuple]]:
+def _atoms(
+    arr: Arrangement, atoms: Sequence[Any], source: str, lines: Sequence[int] | None
+) -> list[tuple[int, tuple]]:
     out = []
-    for j, atom in enumerate(atoms):
+    for k, atom in enumerate(atoms):
+        j = lines[k] if lines is not None else k
         items = list(atom)
         if len(items) != arr.dimension + 1:
             raise InputError(
@@ -487,7 +490,12 @@ def _atoms(arr: Arrangement, atoms: Sequence[Any], source: str) -> list[tuple[in
 
 
 def precertificate(
-    arrangement: Arrangement, atoms: Sequence[Any], /, *, source: str = "<atoms>"
+    arrangement: Arrangement,
+    atoms: Sequence[Any],
+    /,
+    *,
+    source: str = "<atoms>",
+    lines: Sequence[int] | None = None,
 ) -> PreCertificate:
     """Minimal-norm vanishing-derivative pre-certificate of a target, certified exactly.
 
@@ -499,6 +507,8 @@ def precertificate(
         exact rational unit vector.
     source : str, optional
         Name used in error messages.
+    lines : sequence of int, optional
+        Where each atom is in its file, for error messages (default: 0-based positions).
 
     Returns
     -------
@@ -522,7 +532,7 @@ def precertificate(
     ((Fraction(1, 5), Fraction(3, 5)), True, True)
     """
     arr = arrangement
-    parsed = _atoms(arr, atoms, source)
+    parsed = _atoms(arr, atoms, source, lines)
     if not parsed:
         raise InputError("no atoms given", source=source)
     regions = arr.regions()
@@ -530,20 +540,23 @@ def precertificate(
     seen: dict[int, int] = {}
     equations: list[list[Fraction]] = []
     rhs: list[Fraction] = []
+    def where(j: int) -> str:
+        return f"{source}: row {lines[j] if lines is not None else j}"
+
     for j, (s, theta) in enumerate(parsed):
         face = arr.locate(theta)
         if 0 in face:
             rows = [i for i, x in enumerate(arr.row_signs_of(theta)) if x == 0]
             raise GeometryError(
-                f"atom {j} lies on the hyperplane of input row(s) {rows}: a vanishing-derivative "
-                "pre-certificate needs every target inside an open chamber"
+                f"{where(j)}: the atom lies on the hyperplane of input row(s) {rows}: a "
+                "vanishing-derivative pre-certificate needs every target inside an open chamber"
             )
         chamber = regions.index_of(face)
         if chamber in seen:
             k = seen[chamber]
             raise GeometryError(
-                f"atoms {k} and {j} lie in the same chamber: eta is linear there and cannot "
-                "peak at both"
+                f"{where(j)}: this atom and the one at {where(k)} lie in the same chamber: eta "
+                "is linear there and cannot peak at both"
             )
         seen[chamber] = j
         row_signs = arr.row_signs_of(theta)

@@ -1,0 +1,181 @@
+"""Subcommands ``certify``, ``precertify`` and ``bound`` (registered on import by the CLI).
+
+Thin wrappers: they read files, call :mod:`arrangement.certificate`,
+:mod:`arrangement.precertificate` and :mod:`arrangement.bounds`, and print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from arrangement.cli import (
+    EXIT_OK,
+    add_dataset_arguments,
+    emit_json,
+    load_arrangement,
+    subcommand,
+)
+from arrangement.io import load_dataset, load_vector
+
+__all__: list[str] = []
+
+
+def _extreme_lines(extremes: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for e in extremes:
+        where = "interior" if e["interior"] else f"boundary, zero set rows {e['zero_set']}"
+        lines.append(
+            f"    eta = {'+1' if e['sign'] > 0 else '-1'} at direction {e['direction']} "
+            f"(active rows {e['pattern']}; {where})"
+        )
+    return lines
+
+
+def _bound_lines(bounds: dict[str, Any]) -> list[str]:
+    lines = []
+    for name, b in bounds.items():
+        state = "applies" if b["holds"] else "does not apply"
+        lines.append(f"  {name:<12} {b['bounds']} <= {b['value']}   [{state}]")
+        lines.append(f"  {'':<12} hypothesis: {b['hypothesis']}")
+    return lines
+
+
+# ---------------------------------------------------------------------------- certify
+
+
+def _certify_args(parser: argparse.ArgumentParser) -> None:
+    add_dataset_arguments(parser)
+    parser.add_argument(
+        "--dual",
+        required=True,
+        metavar="P.csv",
+        help="one-column CSV: the dual vector p, one exact value per input row",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+@subcommand(
+    "certify",
+    help="decide exactly whether a dual vector gives a valid certificate",
+    configure=_certify_args,
+    description="Evaluate eta_p(theta) = sum_i p_i relu(<theta, (x_i, 1)>) chamber by chamber: "
+    "the exact sup |eta|^2, the verdict |eta| <= 1, every extreme point with its activation "
+    "pattern, the support bounds and the exact uniqueness test.",
+)
+def _certify(args: argparse.Namespace) -> int:
+    from arrangement.certificate import certify
+
+    dataset, arr = load_arrangement(args)
+    dual = load_vector(args.dual, length=arr.n_points, name="dual")
+    rec = certify(arr, dual).to_dict()
+    if args.json:
+        emit_json(rec)
+        return EXIT_OK
+    out = [
+        f"Exact certificate of {args.dual} on {dataset.source} "
+        f"({rec['n_chambers']} chambers, {rec['n_exact_chambers']} on the exact path):",
+        f"  sup |eta|^2 = {rec['sup_norm_squared']}  ->  "
+        + ("VALID (|eta| <= 1 everywhere)" if rec["valid"] else "INVALID (|eta| > 1 somewhere)"),
+    ]
+    if rec["extremes"]:
+        out.append(f"  extreme points (|eta| = 1): {len(rec['extremes'])}")
+        out += _extreme_lines(rec["extremes"])
+    elif rec["valid"]:
+        out.append("  no extreme point: |eta| < 1 everywhere, only the zero measure is certified")
+    else:
+        out.append("  worst points:")
+        out += _extreme_lines(rec["maximisers"])
+    unique = rec["unique"]
+    out.append(
+        "  uniqueness: "
+        + ("proved (phi over the extreme set is independent)" if unique else "not proved")
+    )
+    out.append("Support bounds:")
+    out += _bound_lines(rec["support_bound"])
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- precertify
+
+
+def _precertify_args(parser: argparse.ArgumentParser) -> None:
+    add_dataset_arguments(parser)
+    parser.add_argument(
+        "--atoms",
+        required=True,
+        metavar="ATOMS.csv",
+        help="one target atom per row: its sign (1 or -1), then the D coordinates of an exact "
+        "rational unit vector",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+@subcommand(
+    "precertify",
+    help="build and certify the vanishing-derivative pre-certificate of target atoms",
+    configure=_precertify_args,
+    description="Solve X^T D_s(j) p = sign_j theta_j for its minimal-norm solution p_V "
+    "(exactly), certify eta_{p_V} exactly and report the non-degenerate source condition.",
+)
+def _precertify(args: argparse.Namespace) -> int:
+    from arrangement.precertificate import precertificate
+
+    dataset, arr = load_arrangement(args)
+    atoms = load_dataset(args.atoms, no_label=True)
+    pre = precertificate(arr, atoms.points, source=atoms.source, lines=atoms.lines)
+    rec = pre.to_dict()
+    if args.json:
+        emit_json(rec)
+        return EXIT_OK
+    out = [
+        f"Vanishing-derivative pre-certificate of {args.atoms} on {dataset.source}:",
+        f"  p_V = ({', '.join(rec['dual'])})",
+        f"  sup |eta|^2 = {rec['sup_norm_squared']}  ->  "
+        + ("valid: p_V is the minimal-norm certificate" if rec["valid"] else "NOT valid"),
+        f"  |eta| < 1 off the targets: {'yes' if rec['strict'] else 'no'}",
+        f"  phi(theta_j) independent: {'yes' if rec['independent'] else 'no'}",
+        "  non-degenerate source condition: " + ("holds" if rec["nondegenerate"] else "fails"),
+    ]
+    if rec["extremes"]:
+        out.append("  extreme points:")
+        out += _extreme_lines(rec["extremes"])
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- bound
+
+
+def _bound_args(parser: argparse.ArgumentParser) -> None:
+    add_dataset_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+@subcommand(
+    "bound",
+    help="provable bounds on the support of every minimiser, with their hypotheses",
+    configure=_bound_args,
+    description="Every support bound the arrangement gives (per sign r - 1, total 2(r - 1), "
+    "the face bound, d = 1), each with its hypothesis and value.",
+)
+def _bound(args: argparse.Namespace) -> int:
+    from arrangement.bounds import bound_report
+
+    dataset, arr = load_arrangement(args)
+    rec = bound_report(arr)
+    rec["source"] = dataset.source
+    if args.json:
+        emit_json(rec)
+        return EXIT_OK
+    gp = "in general position" if rec["general_position"] else "not in general position"
+    out = [
+        f"Support bounds for {dataset.source}: {rec['n_chambers']} chambers, data {gp}"
+        + (f" (Cover's count {rec['cover_count']})" if rec.get("cover_count") else "")
+        + ":"
+    ]
+    out += _bound_lines(rec["bounds"])
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK
