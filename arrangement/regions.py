@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import overload
 
 import numpy as np
 
@@ -99,7 +100,13 @@ class Regions(Sequence[Chamber]):
     def __len__(self) -> int:
         return int(self._signs.shape[0])
 
-    def __getitem__(self, k):  # type: ignore[override]
+    @overload
+    def __getitem__(self, k: int) -> Chamber: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Chamber]: ...
+
+    def __getitem__(self, k: int | slice) -> Chamber | list[Chamber]:
         """Return chamber ``k`` (a :class:`Chamber`); slices give lists."""
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
