@@ -22,13 +22,15 @@ from arrangement.io import load_dataset, load_vector
 __all__: list[str] = []
 
 
-def _extreme_lines(extremes: list[dict[str, Any]]) -> list[str]:
+def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> list[str]:
+    """One line per extreme point; ``|eta|^2 = sup_squared`` there (1 for a valid certificate)."""
     lines = []
     for e in extremes:
         where = "interior" if e["interior"] else f"boundary, zero set rows {e['zero_set']}"
+        sign = "+" if e["sign"] > 0 else "-"
+        value = f"eta = {sign}1" if sup_squared == "1" else f"eta^2 = {sup_squared}, eta {sign}"
         lines.append(
-            f"    eta = {'+1' if e['sign'] > 0 else '-1'} at direction {e['direction']} "
-            f"(active rows {e['pattern']}; {where})"
+            f"    {value} at direction {e['direction']} (active rows {e['pattern']}; {where})"
         )
     return lines
 
@@ -86,7 +88,7 @@ def _certify(args: argparse.Namespace) -> int:
         out.append("  no extreme point: |eta| < 1 everywhere, only the zero measure is certified")
     else:
         out.append("  worst points:")
-        out += _extreme_lines(rec["maximisers"])
+        out += _extreme_lines(rec["maximisers"], rec["sup_norm_squared"])
     unique = rec["unique"]
     out.append(
         "  uniqueness: "
@@ -125,7 +127,8 @@ def _precertify(args: argparse.Namespace) -> int:
 
     dataset, arr = load_arrangement(args)
     atoms = load_dataset(args.atoms, no_label=True)
-    pre = precertificate(arr, atoms.points, source=atoms.source, lines=atoms.lines)
+    lines = [atoms.line_of(i) for i in range(atoms.n_points)]
+    pre = precertificate(arr, atoms.points, source=atoms.source, lines=lines)
     rec = pre.to_dict()
     if args.json:
         emit_json(rec)

@@ -571,8 +571,8 @@ def precertificate(
     p = _min_norm_solution(equations, rhs, arr.n_points)
     if p is None:
         raise GeometryError(
-            "the vanishing-derivative system X^T D_s(j) p = sign_j theta_j is inconsistent "
-            "for these atoms"
+            f"{source}: the vanishing-derivative system X^T D_s(j) p = sign_j theta_j is "
+            "inconsistent for these atoms (no dual vector makes every target a critical point)"
         )
     cert = certify(arr, p)
     report = nondegeneracy(cert)
