@@ -84,6 +84,11 @@ def _certify(args: argparse.Namespace) -> int:
     if rec["extremes"]:
         out.append(f"  extreme points (|eta| = 1): {len(rec['extremes'])}")
         out += _extreme_lines(rec["extremes"])
+        for pattern in rec["shared_dual_regions"]:
+            out.append(
+                f"  note: the dual region with active rows {pattern} holds several extreme "
+                "points (no theorem forbids it for d >= 2; docs/theory.md, 7.4)"
+            )
     elif rec["valid"]:
         out.append("  no extreme point: |eta| < 1 everywhere, only the zero measure is certified")
     else:

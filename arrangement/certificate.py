@@ -198,6 +198,17 @@ class Certificate:
         """The points of ``E- = {eta = -1}`` (valid certificates with ``sup = 1``)."""
         return tuple(e for e in self.extremes if e.sign < 0)
 
+    def shared_dual_regions(self) -> dict[tuple[int, ...], tuple[ExtremePoint, ...]]:
+        """Activation patterns (dual regions) that hold more than one extreme point.
+
+        "At most one point with ``|eta| = 1`` per dual region" is not a theorem for ``d >= 2``
+        (``docs/theory.md``, section 7.4): this lists where it fails for this certificate.
+        """
+        groups: dict[tuple[int, ...], list[ExtremePoint]] = {}
+        for e in self.extremes:
+            groups.setdefault(e.pattern, []).append(e)
+        return {k: tuple(v) for k, v in groups.items() if len(v) > 1}
+
     def value(self, theta: Sequence[Any]) -> Fraction:
         """``eta_p(theta)`` for an exact vector ``theta`` (not normalised)."""
         return eta(self.arrangement, self.dual, theta)
@@ -234,7 +245,8 @@ class Certificate:
         -------
         dict
             Keys ``sup_norm_squared`` (string ``"p/q"``), ``valid``, ``extremes`` (the points of
-            ``E+ ∪ E-``), ``maximisers``, ``n_chambers``, ``n_exact_chambers``, and with
+            ``E+ ∪ E-``), ``maximisers``, ``n_chambers``, ``n_exact_chambers``,
+            ``shared_dual_regions`` (patterns holding several extreme points), and with
             ``bounds`` also ``support_bound`` and ``unique`` (``null`` when not decided).
         """
         out: dict[str, Any] = {
@@ -244,6 +256,7 @@ class Certificate:
             "maximisers": [e.to_dict() for e in self.maximisers],
             "n_chambers": self.n_chambers,
             "n_exact_chambers": self.n_exact_chambers,
+            "shared_dual_regions": [list(k) for k in self.shared_dual_regions()],
         }
         if bounds:
             from arrangement.bounds import support_bounds, uniqueness

@@ -448,3 +448,18 @@ def test_bound_report(pts):
         assert rep["cover_count"] > arr.n_regions
     assert rep["bounds"]["total"]["value"] == 2 * (arr.n_regions - 1)
     assert rep["bounds"]["d1"]["holds"] == (len(pts[0]) == 1)
+
+
+def test_counterexample_shares_one_dual_region() -> None:
+    """THEORY 4.3: two extreme points of opposite sign in the dual region (+, +, -, -)."""
+    from arrangement import Arrangement
+    from arrangement.certificate import certify
+
+    arr = Arrangement.from_points(
+        [["-1/4", -2], ["1/4", -2], ["-37/35", "35/12"], ["37/35", "35/12"]]
+    )
+    cert = certify(arr, ["74/35", "-74/35", "-74/175", "74/175"])
+    shared = cert.shared_dual_regions()
+    assert list(shared) == [(0, 1)]
+    assert sorted(e.sign for e in shared[(0, 1)]) == [-1, 1]
+    assert cert.to_dict(bounds=False)["shared_dual_regions"] == [[0, 1]]
