@@ -126,7 +126,11 @@ def _version() -> str:
 
 
 #: Modules that register further subcommands when imported (after the ones defined here).
-_COMMAND_MODULES = ("arrangement._cli_certificate",)
+_COMMAND_MODULES = (
+    "arrangement._cli_certificate",
+    "arrangement._cli_solve",
+    "arrangement._cli_plot",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
