@@ -463,3 +463,34 @@ def test_counterexample_shares_one_dual_region() -> None:
     assert list(shared) == [(0, 1)]
     assert sorted(e.sign for e in shared[(0, 1)]) == [-1, 1]
     assert cert.to_dict(bounds=False)["shared_dual_regions"] == [[0, 1]]
+
+
+def test_counterexample_minimal_norm_certificate_is_degenerate() -> None:
+    """THEORY 4.3/5: the bundled p is strictly complementary, the minimal-norm one is not.
+
+    eta(theta+) = 1 and eta(theta-) = -1 fix p_0 = -p_1 = 74/35 (rows 2 and 3 vanish or are
+    inactive at theta+-). At theta+ the first-order condition forces the multiplier of row 2
+    to be 144/1369 <= -p_2, so |p_2| >= 144/1369 (and likewise |p_3|) for every valid
+    certificate of these two atoms: p* below is the minimal-norm one, and its multipliers sit
+    at the ends of their intervals (degenerate). Shrinking |p_2|, |p_3| breaks validity.
+    """
+    from arrangement import Arrangement
+    from arrangement.certificate import certify
+    from arrangement.precertificate import nondegeneracy
+
+    arr = Arrangement.from_points(
+        [["-1/4", -2], ["1/4", -2], ["-37/35", "35/12"], ["37/35", "35/12"]]
+    )
+    extremes = {(1, (-1295, -420, -144)), (-1, (1295, -420, -144))}
+    given = certify(arr, ["74/35", "-74/35", "-74/175", "74/175"])
+    assert {(e.sign, e.direction) for e in given.extremes} == extremes
+    assert nondegeneracy(given).nondegenerate is True
+    minimal = certify(arr, ["74/35", "-74/35", "-144/1369", "144/1369"])
+    assert minimal.sup_norm_squared == 1
+    assert {(e.sign, e.direction) for e in minimal.extremes} == extremes
+    report = nondegeneracy(minimal)
+    assert [c.strict for c in report.extremes] == [False, False]
+    assert all(c.first_order for c in report.extremes)
+    assert report.nondegenerate is False
+    smaller = certify(arr, ["74/35", "-74/35", "-143/1369", "143/1369"])
+    assert smaller.sup_norm_squared == Fraction(176401, 176400) and not smaller.valid
