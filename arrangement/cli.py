@@ -240,8 +240,13 @@ def _exact(x: Any) -> int | str:
 # ---------------------------------------------------------------------------- stats
 
 
+#: The support bounds shown by ``arrangement stats`` (``arrangement bound`` shows them all).
+_STATS_BOUNDS = ("per_sign", "total")
+
+
 def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
     """Collect the numbers printed by ``arrangement stats`` in a JSON-ready dict."""
+    from arrangement.bounds import support_bounds
     from arrangement.graph import graph_summary
     from arrangement.invariants import check_invariants
 
@@ -267,9 +272,9 @@ def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
         "f_vector": f_vector,
         "characteristic_polynomial": coeffs,
         "graph": graph,
-        # THEORY 4.1: each closed chamber but the all-inactive one holds at most one atom of
-        # each sign, for every minimiser.
-        "support_bound": {"per_sign": n_regions - 1, "total": 2 * (n_regions - 1)},
+        # Each closed chamber but the all-inactive one holds at most one atom of each sign
+        # (docs/theory.md, section 7), for every minimiser.
+        "support_bound": {b.name: b.value for b in support_bounds(arr) if b.name in _STATS_BOUNDS},
         "source": dataset.source,
         # Identities between the independent computations (see arrangement.invariants).
         "checks": checks,
