@@ -17,7 +17,9 @@ from arrangement.cli import (
     load_arrangement,
     subcommand,
 )
+from arrangement.errors import InputError
 from arrangement.io import load_dataset, load_vector
+from arrangement.numbers import as_fraction, fraction_str
 
 __all__: list[str] = []
 
@@ -55,6 +57,12 @@ def _certify_args(parser: argparse.ArgumentParser) -> None:
         metavar="P.csv",
         help="one-column CSV: the dual vector p, one exact value per input row",
     )
+    parser.add_argument(
+        "--lam",
+        metavar="L",
+        help="with the labels of FILE: if the minimiser is unique, its exact amplitudes "
+        "(solving Phi_E c = y - L p)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -67,11 +75,27 @@ def _certify_args(parser: argparse.ArgumentParser) -> None:
     "pattern, the support bounds and the exact uniqueness test.",
 )
 def _certify(args: argparse.Namespace) -> int:
+    from arrangement.bounds import uniqueness
     from arrangement.certificate import certify
+    from arrangement.precertificate import nondegeneracy
 
     dataset, arr = load_arrangement(args)
     dual = load_vector(args.dual, length=arr.n_points, name="dual")
-    rec = certify(arr, dual).to_dict()
+    lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
+    if lam is not None and lam <= 0:
+        raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
+    if lam is not None and dataset.labels is None:
+        raise InputError(
+            "--lam needs labels: the file has no 'y' column (or name one with --label-column)",
+            source=dataset.source,
+        )
+    cert = certify(arr, dual)
+    rec = cert.to_dict()
+    report = nondegeneracy(cert)
+    rec["nondegeneracy"] = report.to_dict()
+    if lam is not None:
+        rec["lam"] = fraction_str(lam)
+        rec["uniqueness"] = uniqueness(cert, labels=dataset.labels, lam=lam).to_dict()
     if args.json:
         emit_json(rec)
         return EXIT_OK
@@ -99,6 +123,25 @@ def _certify(args: argparse.Namespace) -> int:
         "  uniqueness: "
         + ("proved (phi over the extreme set is independent)" if unique else "not proved")
     )
+    if rec["extremes"]:
+        nd = report.nondegenerate
+        verdict = {True: "holds", False: "fails", None: "not decided"}[nd]
+        out.append(
+            f"  non-degenerate (strict |eta| < 1 off E, independence, strict "
+            f"complementarity at boundary points): {verdict}"
+        )
+    amps = rec.get("uniqueness", {}).get("amplitudes")
+    if amps:
+        out.append(f"  exact amplitudes of the unique minimiser for lam = {rec['lam']}:")
+        out += [
+            f"    direction {a['direction']}: amplitude^2 = {a['amplitude_squared']}"
+            + (" (positive)" if a["sign"] > 0 else " (negative)")
+            for a in amps
+        ]
+    elif "uniqueness" in rec and rec["uniqueness"]["consistent"] is False:
+        out.append(
+            f"  p is not the optimal dual vector of P_lam for lam = {rec['lam']} and these y"
+        )
     out.append("Support bounds:")
     out += _bound_lines(rec["support_bound"])
     sys.stdout.write("\n".join(out) + "\n")

@@ -489,3 +489,29 @@ def test_subprocess_certify_counterexample(tmp_path):
     assert proc.returncode == 1 and proc.stdout == ""
     assert_one_line_error(proc.stderr, str(bad), "2 entries, expected 4")
     assert snapshot(COUNTER, COUNTER_DUAL) == before
+
+
+def test_certify_with_lam_gives_exact_amplitudes(tmp_path, capsys) -> None:
+    # One atom of mass 1 at theta = (3/5, 4/5) on the points 0 and 1, lam = 1/10 and the
+    # optimal dual p = (1/5, 3/5): y = K mu + lam p = (4/5, 7/5) + (1/50, 3/50).
+    data = tmp_path / "two.csv"
+    data.write_text("x,y\n0,41/50\n1,73/50\n")
+    dual = tmp_path / "p.csv"
+    dual.write_text("1/5\n3/5\n")
+    code = main(["certify", str(data), "--dual", str(dual), "--lam", "1/10", "--json"])
+    rec = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert rec["unique"] is True and rec["uniqueness"]["consistent"] is True
+    [amp] = rec["uniqueness"]["amplitudes"]
+    assert amp["direction"] == [3, 4] and amp["amplitude_squared"] == "1"
+    assert rec["nondegeneracy"]["nondegenerate"] is True
+
+
+def test_certify_lam_needs_labels_and_positive(tmp_path, capsys) -> None:
+    dual = DATA / "counterexample_dual.csv"
+    code = main(["certify", str(DATA / "counterexample.csv"), "--dual", str(dual), "--lam", "1"])
+    err = capsys.readouterr().err
+    assert code == 1 and "labels" in err and len(err.strip().splitlines()) == 1
+    code = main(["certify", str(DATA / "line7.csv"), "--dual", str(dual), "--lam=-1"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
