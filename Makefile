@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 
 help:
 	@echo "make run    exact statistics of the default bundled dataset (arrangement stats)"
-	@echo "make test   ruff check, then the test suite (with doctests)"
+	@echo "make test   ruff check, mypy, then the test suite (with doctests)"
 	@echo "make lint   ruff check and mypy"
 	@echo "make bench  chambers per second (bench/bench_regions.py); SageMath too if installed"
 	@echo "make sage-peer  install SageMath's polyhedra (passagemath) into .venv-sage for make bench"
@@ -32,6 +32,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -13,6 +13,9 @@ Examples
 (14, (1, 12, 24, 14))
 """
 
+from importlib import import_module
+from typing import Any
+
 from arrangement.arrangement import Arrangement
 from arrangement.errors import ArrangementError, GeometryError, InputError, SolverError
 from arrangement.regions import Chamber, Regions
@@ -25,6 +28,29 @@ __all__ = [
     "InputError",
     "Regions",
     "SolverError",
+    "certify",
+    "plot_arrangement",
+    "precertificate",
+    "solve",
+    "support_bounds",
 ]
+
+# Entry points of the heavier modules, imported on first use (the solver needs scipy and
+# Clarabel, the pictures matplotlib): ``arrangement.certify`` is
+# ``arrangement.certificate.certify``, and so on.
+_LAZY = {
+    "certify": "arrangement.certificate",
+    "precertificate": "arrangement.precertificate",
+    "solve": "arrangement.solver",
+    "support_bounds": "arrangement.bounds",
+    "plot_arrangement": "arrangement.plot",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the lazily exported functions of :data:`_LAZY` on first access."""
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'arrangement' has no attribute {name!r}")
 
 __version__ = "0.1.0"
