@@ -13,9 +13,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from clitools import assert_one_line_error, run
 
 from arrangement import cli
-from arrangement.cli import main
 from arrangement.io import data_dir, load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,18 +50,6 @@ STATS_KEYS = {
 }
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert err.startswith("arrangement: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
 
 
 # ------------------------------------------------------------------------------ stats

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clitools import assert_one_line_error, run, snapshot
 
 from arrangement.cli import main
 from arrangement.io import data_dir
@@ -40,11 +41,6 @@ BOUND_NAMES = {"per_sign", "total", "faces", "d1"}
 BOUND_FIELDS = {"value", "bounds", "hypothesis", "holds"}
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def run_json(capsys, *argv: str) -> dict:
     code, out, err = run(capsys, *argv, "--json")
@@ -53,16 +49,6 @@ def run_json(capsys, *argv: str) -> dict:
     return json.loads(out)
 
 
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert err.startswith("arrangement: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
-
-
-def snapshot(*paths: Path) -> list[tuple[bytes, int]]:
-    return [(p.read_bytes(), os.stat(p).st_mtime_ns) for p in paths]
 
 
 @pytest.fixture
