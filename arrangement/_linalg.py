@@ -23,6 +23,8 @@ __all__ = [
     "max_abs",
     "primitive",
     "rank",
+    "row_scale",
+    "scaled_floats",
     "sign",
     "to_fraction",
 ]
@@ -189,3 +191,29 @@ def rank(rows: Sequence[Sequence[int | Fraction]]) -> int:
     if len(rows) == 0 or len(rows[0]) == 0:
         return 0
     return int(fmpq_matrix(rows).rank())
+
+
+def row_scale(row: Sequence[Fraction]) -> float:
+    """``2^-e`` with ``2^e`` about the largest entry of ``row`` (``inf`` becomes 0 safely)."""
+    e = max(
+        (abs(x).numerator.bit_length() - abs(x).denominator.bit_length() for x in row if x),
+        default=0,
+    )
+    return 2.0 ** (-e) if -1000 < e < 1000 else 0.0
+
+
+def scaled_floats(row: Sequence[Fraction]) -> list[float]:
+    """The row divided by a power of two near its largest entry, as floats (never overflows)."""
+    e = max(
+        (abs(x).numerator.bit_length() - abs(x).denominator.bit_length() for x in row if x),
+        default=0,
+    )
+    scale = Fraction(1, 2**e) if e >= 0 else Fraction(2 ** (-e))
+    out = []
+    for x in row:
+        y = x * scale
+        try:
+            out.append(float(y))
+        except OverflowError:  # pragma: no cover - |y| < 2 by construction
+            out.append(0.0)
+    return out

@@ -512,12 +512,25 @@ def certify(
     pr = _problems(arr, p, signs, normals)
     width = pr.wall_idx.shape[1]
 
-    vf = _to_float(pr.vint, pr.q)
     alive = np.flatnonzero((pr.vint != 0).any(axis=1))  # exact: v = 0 projects to 0
-    nf = normals.astype(float)
-    wit = np.asarray(regions.witnesses, dtype=float).reshape(r, dim)
-    wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
     mu_all = np.zeros((2 * r, width))
+    try:
+        vf = _to_float(pr.vint, pr.q)
+        nf = normals.astype(float)
+        wit = np.asarray(regions.witnesses, dtype=float).reshape(r, dim)
+        with np.errstate(all="ignore"):
+            wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
+            scale_ok = bool(np.isfinite(vf).all() and np.isfinite(wit).all())
+            # Squares and products of the float data must stay finite as well.
+            scale_ok = scale_ok and bool(np.isfinite(np.einsum("bd,bd->b", vf, vf)).all())
+            scale_ok = scale_ok and bool(np.isfinite(np.einsum("hd,hd->h", nf, nf)).all())
+    except OverflowError:
+        scale_ok = False
+    if not scale_ok:
+        # Numbers beyond the float range: no float proposals, every problem takes the exact
+        # path (the verdict is the same, only slower).
+        vf = nf = wit = np.zeros((0, 0))
+        rounds = 0
 
     def rows_of(ids: np.ndarray) -> np.ndarray:
         cham = pr.chamber[ids]
@@ -554,7 +567,8 @@ def certify(
         rows = [
             [int(pr.wall_sign[c, f]) * int(x) for x in normals[pr.wall_idx[c, f]]] for f in real
         ]
-        res = project(v, rows, hint=[float(mu_all[k, f]) for f in real])
+        hint = [float(mu_all[k, f]) for f in real] if scale_ok else None
+        res = project(v, rows, hint=hint)
         results.append((k, res))
         best = max(best, res.norm_squared)
 
@@ -576,7 +590,7 @@ def certify(
         keep = np.arange(len(alive)) != pick
         alive, upper = alive[keep], upper[keep]
         if best > 0:
-            cand = np.flatnonzero(upper < float(best) * (1 - 1e-9))
+            cand = np.flatnonzero(upper < _safe_float(best) * (1 - 1e-9))
             below = _exact_below(pr, alive[cand], mu_all[alive[cand]], best)
             keep = np.ones(len(alive), dtype=bool)
             keep[cand[below]] = False
@@ -586,8 +600,8 @@ def certify(
 
     # The exact path for the rest, most promising first; the bound only rises.
     if len(alive):
-        upper, _ = estimates(alive)
-        for k in alive[np.argsort(-upper, kind="stable")]:
+        order = alive[np.argsort(-estimates(alive)[0], kind="stable")] if scale_ok else alive
+        for k in order:
             k = int(k)
             if best > 0 and _exact_below(pr, np.array([k]), mu_all[k : k + 1], best)[0]:
                 continue
@@ -599,6 +613,14 @@ def certify(
 
 
 _CHUNK = 1 << 16
+
+
+def _safe_float(x: Fraction) -> float:
+    """``float(x)``, or infinity when ``x`` is beyond the float range."""
+    try:
+        return float(x)
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
 
 
 def _to_float(a: np.ndarray, q: int = 1) -> np.ndarray:

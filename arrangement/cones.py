@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement._linalg import primitive
+from arrangement._linalg import primitive, row_scale, scaled_floats
 from arrangement.errors import InputError, SolverError
 
 __all__ = [
@@ -417,16 +417,21 @@ def project(
         return _finish(vq, gq, {}, [Fraction(0)] * dim, True)
     if not gq:
         return _finish(vq, gq, {}, list(vq), True)
+    # Floats only propose an active set. Every row (and v) is first rescaled by a power of two,
+    # which changes neither the cone nor the projection's direction, so that huge or tiny
+    # data stay within the float range.
+    gf = np.array([scaled_floats(row) for row in gq], dtype=float)
     if hint is None:
-        gf = np.array([[float(x) for x in row] for row in gq], dtype=float)
-        vf = np.array([float(x) for x in vq], dtype=float)
-        mu_f = nnls_float(gf, vf)
+        mu_f = nnls_float(gf, np.array(scaled_floats(vq), dtype=float))
     else:
         mu_f = np.asarray(hint, dtype=float)
         if mu_f.shape != (len(gq),):
             raise InputError(f"hint has shape {mu_f.shape}, expected ({len(gq)},)")
-    lengths = np.array([float(np.sqrt(float(_dot(r, r)))) for r in gq])
-    weight = mu_f * lengths
+        # a hint refers to the unscaled rows: bring it to the scaled ones
+        mu_f = mu_f * np.array([row_scale(row) for row in gq], dtype=float)
+    lengths = np.sqrt(np.einsum("md,md->m", gf, gf))
+    with np.errstate(all="ignore"):
+        weight = np.nan_to_num(mu_f * lengths, nan=0.0, posinf=0.0)
     top = float(weight.max()) if weight.size else 0.0
     order = [int(i) for i in np.argsort(-weight, kind="stable") if weight[i] > 1e-9 * top > 0]
     checked = _check(vq, gq, order)

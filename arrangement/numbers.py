@@ -27,7 +27,14 @@ import numpy as np
 
 from arrangement.errors import InputError
 
-__all__ = ["MAX_EXPONENT", "as_fraction", "as_matrix", "fraction_str", "looks_numeric"]
+__all__ = [
+    "MAX_EXPONENT",
+    "as_fraction",
+    "as_matrix",
+    "fraction_str",
+    "looks_numeric",
+    "readable",
+]
 
 #: Largest accepted absolute decimal exponent (``1e1000`` is fine, ``1e1001`` is not).
 MAX_EXPONENT = 1000
@@ -284,3 +291,24 @@ def fraction_str(q: Fraction | int) -> str:
     """
     q = Fraction(q)
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def readable(q: Fraction | int, *, limit: int = 12, digits: int = 4) -> str:
+    """``fraction_str(q)`` when it is short, else a decimal approximation (for labels).
+
+    Never raises for numbers beyond the float range.
+
+    Examples
+    --------
+    >>> readable(Fraction(3, 7)), readable(Fraction(10**40 + 1, 3)), readable(-(10**400))
+    ('3/7', '3.333e+39', '-1e+400')
+    """
+    exact = fraction_str(q)
+    if len(exact) <= limit:
+        return exact
+    q = Fraction(q)
+    try:
+        return f"{float(q):.{digits}g}"
+    except OverflowError:
+        exponent = len(str(abs(q.numerator))) - len(str(q.denominator))  # order of magnitude
+        return f"{'-' if q < 0 else ''}1e+{exponent}"

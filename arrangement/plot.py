@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from arrangement._linalg import scaled_floats
 from arrangement.errors import InputError
-from arrangement.numbers import as_fraction, fraction_str
+from arrangement.numbers import as_fraction, fraction_str, readable
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -73,6 +74,12 @@ class Mark:
 
 def _float_rows(rows: Sequence[Sequence[Any]]) -> np.ndarray:
     return np.array([[float(x) for x in r] for r in rows], dtype=float).reshape(len(rows), -1)
+
+
+def _normal_directions(arr: Arrangement) -> np.ndarray:
+    """The normals as floats, each rescaled by a power of two (only directions are drawn)."""
+    rows = [scaled_floats([Fraction(x) for x in r]) for r in arr.normals]
+    return np.array(rows, dtype=float).reshape(len(rows), arr.dimension)
 
 
 def _solution_dual(dual: Any) -> Any:
@@ -322,7 +329,7 @@ def _point_label(arr: Arrangement, rows: Sequence[int]) -> str:
     first = rows[0]
     names = ",".join(str(i) for i in rows)
     if len(arr.points[first]) == arr.dimension - 1:
-        coords = ", ".join(fraction_str(c) for c in arr.points[first])
+        coords = ", ".join(readable(c) for c in arr.points[first])
         if arr.dimension == 2:
             return f"x{names}={coords}"
         return f"x{names}=({coords})"
@@ -351,7 +358,7 @@ def _chamber_ids(arr: Arrangement, thetas: np.ndarray) -> np.ndarray:
     lookup = _chamber_lookup(arr)
     flat = thetas.reshape(-1, arr.dimension)
     ok = np.all(np.isfinite(flat), axis=1)
-    vals = np.nan_to_num(flat) @ _float_rows(arr.normals).T
+    vals = np.nan_to_num(flat) @ _normal_directions(arr).T
     ok &= np.all(np.abs(vals) > 1e-12, axis=1)
     signs = np.where(vals > 0, 1, -1).astype(np.int8)
     ids = np.array([lookup.get(s.tobytes(), -1) for s in signs], dtype=np.int64)
@@ -480,7 +487,7 @@ def _plot_circle(
         fig, axes = _figure(1, ax, (8.6, 7.6))
     circ = axes[0]
     x = _float_rows(arr.augmented)
-    normals = _float_rows(arr.normals)
+    normals = _normal_directions(arr)
     rows = _rows_of(arr)
     # The hyperplane with normal n meets S^1 in the two points +-(-n2, n1)/|n|.
     zero_dirs = np.stack([-normals[:, 1], normals[:, 0]], axis=1)
@@ -647,7 +654,7 @@ def _plot_sphere(
 ) -> Figure:
     fig, axes = _figure(2, ax, (14.0, 7.4))
     x = _float_rows(arr.augmented)
-    normals = _float_rows(arr.normals)
+    normals = _normal_directions(arr)
     regions = arr.regions()
     rad = _disc_radius(projection)
     grids = [sphere_grid(resolution, upper=up, projection=projection) for up in (True, False)]
@@ -824,7 +831,7 @@ def _certificate_title(cert: Any) -> str | None:
     q = Fraction(sup)
     exact = fraction_str(q)
     if len(exact) > 16:  # a long rational: its decimal expansion is what a reader wants
-        text = f"exact $\\sup|\\eta_p|^2 = {float(q):.12g}\\ldots$"
+        text = f"exact $\\sup|\\eta_p|^2 = {readable(q, limit=0, digits=12)}\\ldots$"
     else:
         text = f"exact $\\sup|\\eta_p|^2 = {exact}$"
     if valid is not None:
@@ -835,7 +842,7 @@ def _certificate_title(cert: Any) -> str | None:
 def _solution_title(sol: Any) -> str:
     n = len(sol.atoms)
     lam = getattr(sol, "lam", None)
-    what = "$P_0$" if lam is None else f"$P_\\lambda$ with $\\lambda = {fraction_str(lam)}$"
+    what = "$P_0$" if lam is None else f"$P_\\lambda$ with $\\lambda = {readable(lam)}$"
     return f"{what}: {n} atom{'s' if n != 1 else ''}"
 
 

@@ -113,6 +113,9 @@ __all__ = [
     "solve",
 ]
 
+#: Relative duality gap above which a solution is reported as inaccurate.
+_GAP_TOL = 1e-6
+
 #: Clarabel statuses whose solution is used; every other status raises SolverError.
 ACCEPTED_STATUSES = ("Solved", "AlmostSolved")
 
@@ -397,6 +400,17 @@ class Solution:
         return len(self.atoms)
 
     @property
+    def accurate(self) -> bool:
+        """Whether the relative duality gap is small: ``|gap| <= 1e-6 max(|primal|, |dual|)``.
+
+        A larger (or clearly negative) gap means the floating-point solve lost accuracy (for
+        example for a ``lam`` many orders of magnitude below the data's scale): the measure
+        is then not to be trusted, whatever Clarabel's status says.
+        """
+        scale = max(abs(self.objective), abs(self.dual_objective))
+        return bool(np.isfinite(self.duality_gap)) and abs(self.duality_gap) <= _GAP_TOL * scale
+
+    @property
     def residual_norm(self) -> float:
         """``||K mu - y||``."""
         return float(np.linalg.norm(self.residual))
@@ -413,6 +427,7 @@ class Solution:
             "lam": None if self.lam is None else fraction_str(self.lam),
             "numeric": self.numeric,
             "status": self.status,
+            "accurate": self.accurate,
             "objective": float(self.objective),
             "dual_objective": float(self.dual_objective),
             "duality_gap": float(self.duality_gap),
@@ -1060,10 +1075,23 @@ def solve(
         raise InputError("no data rows")
     if lam_q is None:
         _check_interpolable(arr, yq)
-    model = _model(arr)
-    yf = np.array([float(v) for v in yq])
-    lam_f = None if lam_q is None else float(lam_q)
+    yf = _floats(yq, "labels")
+    lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
+    if lam_q is not None and lam_f == 0:
+        raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
     what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
+    if lam_q is not None and lam_q**2 >= _lam_max_squared(arr, yq):
+        # lam >= lam_max = sup |eta_y| (decided exactly): p = y / lam is a valid certificate of
+        # the zero measure, which is therefore optimal. No numerical solve is needed.
+        return _zero_solution(
+            arr,
+            yq,
+            lam_q,
+            tol=tol,
+            certify=certify,
+            tolerances=(drop_tol, merge_tol, boundary_tol, extreme_tol, dual_denominator),
+        )
+    model = _model(arr)
     p_mat, q, a, b, cones, offset = _primal_matrices(model, yf, lam_f)
     settings = _settings(tol, max_iter, verbose, solver_options)
     sol = _run_clarabel(p_mat, q, a, b, cones, settings, what)
@@ -1141,6 +1169,80 @@ def solve(
         dropped_mass=dropped,
         drop_threshold=threshold,
         n_blocks=n_blocks,
+        support_bound=bound,
+        certificate=cert,
+    )
+
+
+def _floats(values: Sequence[Fraction], what: str) -> np.ndarray:
+    """Exact numbers as floats for the numerical solver; InputError if beyond the float range."""
+    try:
+        out = np.array([float(v) for v in values], dtype=float)
+    except OverflowError:
+        raise InputError(f"{what}: a value is beyond the float range of the solver") from None
+    return out
+
+
+def _lam_max_squared(arr: Arrangement, y: Sequence[Fraction]) -> Fraction:
+    """``lam_max^2 = sup |eta_y|^2`` exactly; for ``lam >= lam_max`` zero is optimal."""
+    from arrangement.certificate import certify as certify_exact
+
+    return certify_exact(arr, y).sup_norm_squared
+
+
+def _zero_solution(
+    arr: Arrangement,
+    yq: Sequence[Fraction],
+    lam_q: Fraction,
+    *,
+    tol: float,
+    certify: bool,
+    tolerances: tuple[float, float, float, float, int],
+) -> Solution:
+    """The exactly optimal zero measure of ``P_lam`` for ``lam >= lam_max``."""
+    drop_tol, merge_tol, boundary_tol, extreme_tol, dual_denominator = tolerances
+    yf = _floats(yq, "labels")
+    dual = yf / _floats([lam_q], "lam")[0]
+    objective = 0.5 * float(yf @ yf)
+    found = {b.name: b for b in support_bounds(arr) if b.holds}
+    bound = SupportCheck(
+        per_sign=found["per_sign"].value,
+        total=found["total"].value,
+        n_positive=0,
+        n_negative=0,
+        bounds={name: b.to_dict() for name, b in found.items()},
+    )
+    cert = (
+        _certify(
+            arr, dual, yq, lam_q, [], denominator=int(dual_denominator), extreme_tol=extreme_tol
+        )
+        if certify
+        else None
+    )
+    return Solution(
+        problem="P_lam",
+        lam=lam_q,
+        atoms=(),
+        objective=objective,
+        solver_objective=objective,
+        dual=dual,
+        dual_objective=objective,
+        duality_gap=0.0,
+        residual=-yf,
+        status="ZeroMeasure (exact: lam >= lam_max)",
+        iterations=0,
+        solve_time=0.0,
+        tolerances={
+            "tol": tol,
+            "drop_tol": drop_tol,
+            "merge_tol": merge_tol,
+            "boundary_tol": boundary_tol,
+            "extreme_tol": extreme_tol,
+            "dual_denominator": dual_denominator,
+        },
+        dropped_mass=0.0,
+        drop_threshold=0.0,
+        n_blocks=0,
         support_bound=bound,
         certificate=cert,
     )

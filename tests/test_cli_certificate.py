@@ -501,3 +501,21 @@ def test_certify_lam_needs_labels_and_positive(tmp_path, capsys) -> None:
     code = main(["certify", str(DATA / "line7.csv"), "--dual", str(dual), "--lam=-1"])
     err = capsys.readouterr().err
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("scale", ["1e200", "1e-200"])
+def test_beyond_float_range_stays_exact(tmp_path, capsys, scale) -> None:
+    """Floats only propose: data beyond the float range take the exact path, no traceback."""
+    data = tmp_path / "huge.csv"
+    data.write_text(f"a,b\n{scale},1\n2*{scale},1\n1,{scale}\n0,0\n".replace(f"2*{scale}", "3"))
+    dual = tmp_path / "p.csv"
+    dual.write_text("1\n1\n1\n1\n")
+    code, out, err = run(capsys, "certify", data, "--dual", dual, "--json")
+    assert code == 0 and err == ""
+    rec = json.loads(out)
+    assert rec["valid"] is False and Q(rec["sup_norm_squared"]) > 1
+    huge = tmp_path / "q.csv"
+    huge.write_text("1e400\n-1e400\n1\n1\n")
+    code, out, err = run(capsys, "certify", DATA / "counterexample.csv", "--dual", huge, "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["valid"] is False

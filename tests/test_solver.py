@@ -432,7 +432,8 @@ def test_solver_exception_is_a_solver_error(monkeypatch):
 
     monkeypatch.setattr(clarabel, "DefaultSolver", boom)
     with pytest.raises(SolverError, match="could not solve .*bad data"):
-        solve(Arrangement.from_points([[0]]), [1], lam=1)
+        # lam < lam_max = |y| |xt| = 1, so the numerical solver is needed
+        solve(Arrangement.from_points([[0]]), [1], lam=Q(1, 10))
 
 
 def test_solver_options():
@@ -578,3 +579,25 @@ def test_cli_unlabelled_data_is_one_line_and_exit_1(capsys):
     code = main(["solve", str(data_dir() / "counterexample.csv"), "--interpolate"])
     err = capsys.readouterr().err
     assert code == 1 and "no labels" in err and len(err.strip().splitlines()) == 1
+
+
+def test_lam_at_least_lam_max_gives_the_exact_zero_measure(monkeypatch):
+    import clarabel
+
+    def boom(*args):  # the shortcut must not call the numerical solver
+        raise AssertionError("Clarabel called")
+
+    monkeypatch.setattr(clarabel, "DefaultSolver", boom)
+    # One point x = 0, y = 2: lam_max = |y| |xt| = 2 exactly.
+    sol = solve(Arrangement.from_points([[0]]), [2], lam=2)
+    assert sol.n_atoms == 0 and sol.objective == 2.0 and sol.duality_gap == 0.0
+    assert sol.certificate is not None and sol.certificate.sup_norm_squared == 1
+    with pytest.raises(SolverError):
+        solve(Arrangement.from_points([[0]]), [2], lam=Q(19, 10))
+
+
+def test_tiny_lam_is_flagged_inaccurate():
+    arr, y = dataset("line7")
+    assert solve(arr, y, lam=Q(1, 100)).accurate
+    sol = solve(arr, y, lam=Q(1, 10**20))
+    assert not sol.accurate and sol.to_dict()["accurate"] is False
