@@ -93,14 +93,20 @@ class ExtremePoint:
     chambers: tuple[int, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: sign, direction, pattern, interior, zero set, face, chambers."""
+        """JSON-ready form: sign, direction, pattern, interior, zero set, faces, chambers.
+
+        ``face`` is the sign of ``<theta, xt_i>`` per input row (the user's indexing);
+        ``hyperplane_face`` the sign per distinct hyperplane, in the orientation of the
+        arrangement's primitive normals (``Arrangement.normals``).
+        """
         return {
             "sign": self.sign,
             "direction": list(self.direction),
             "pattern": list(self.pattern),
             "interior": self.interior,
             "zero_set": list(self.zero_set),
-            "face": list(self.face),
+            "face": list(self.row_signs),
+            "hyperplane_face": list(self.face),
             "chambers": list(self.chambers),
         }
 
