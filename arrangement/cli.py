@@ -247,20 +247,23 @@ _STATS_BOUNDS = ("per_sign", "total")
 def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
     """Collect the numbers printed by ``arrangement stats`` in a JSON-ready dict."""
     from arrangement.bounds import support_bounds
+    from arrangement.faces import f_vector as faces_f_vector
     from arrangement.graph import graph_summary
     from arrangement.invariants import check_invariants
+    from arrangement.lattice import flats
 
     with Progress(None, _ENUMERATING) as bar:
         n_regions = len(arr.regions(progress=bar))
-    with Progress(3, "faces, polynomial, graph") as bar:
-        f_vector = [int(f) for f in arr.f_vector()]
-        bar.update()
-        poly = arr.characteristic_polynomial()
-        coeffs = [int(c) for c in reversed(poly.all_coeffs())]  # ascending powers of t
-        coeffs += [0] * (arr.dimension + 1 - len(coeffs))
-        bar.update()
-        graph = graph_summary(arr)
-        bar.update()
+    with Progress(None, "intersection lattice: flats found") as bar:
+        flats(arr, progress=bar)
+    with Progress(None, "faces: flats done") as bar:
+        f_vector = [int(f) for f in faces_f_vector(arr, progress=bar)]
+    poly = arr.characteristic_polynomial()
+    coeffs = [int(c) for c in reversed(poly.all_coeffs())]  # ascending powers of t
+    coeffs += [0] * (arr.dimension + 1 - len(coeffs))
+    with Progress(None, "chamber graph: hyperplanes done") as bar:
+        graph = graph_summary(arr, progress=bar)
+    with Progress(None, "exact checks"):
         checks = check_invariants(arr)
     return {
         "n_points": arr.n_points,

@@ -17,7 +17,7 @@ import numpy as np
 
 from arrangement._linalg import int_array, int_matmul, primitive
 from arrangement.enumeration import enumerate_chambers, restrict
-from arrangement.lattice import Flat, flats
+from arrangement.lattice import Flat, ProgressFn, flats
 
 if TYPE_CHECKING:
     from arrangement.arrangement import Arrangement
@@ -78,12 +78,24 @@ def _restricted_chambers(arr: Arrangement, flat: Flat) -> tuple[np.ndarray, np.n
     return signs_full, wits
 
 
-def f_vector(arr: Arrangement) -> tuple[int, ...]:
+def f_vector(arr: Arrangement, *, progress: ProgressFn | None = None) -> tuple[int, ...]:
     """The numbers ``f_0..f_D`` of faces of each dimension (cones in ``R^D``).
 
     The minimal face (the lineality space, ``{0}`` for an essential arrangement) is counted
     once; ``f_D`` is the number of chambers. The Euler relation
     ``sum_k (-1)^k f_k = (-1)^D`` holds.
+
+    Parameters
+    ----------
+    arr : Arrangement
+        The arrangement.
+    progress : callable, optional
+        ``progress(k, n)`` after each of the ``n`` flats (first computation only: cached).
+
+    Returns
+    -------
+    tuple of int
+        ``(f_0, ..., f_D)``.
 
     Examples
     --------
@@ -94,7 +106,10 @@ def f_vector(arr: Arrangement) -> tuple[int, ...]:
 
     def build() -> tuple[int, ...]:
         counts = [0] * (arr.dimension + 1)
-        for fl in flats(arr):
+        all_flats = flats(arr, progress=progress)
+        for k, fl in enumerate(all_flats):
+            if progress is not None:
+                progress(k + 1, len(all_flats))
             if fl.dimension <= 1 and fl.rank > 0:
                 others = arr.n_hyperplanes - len(fl.hyperplanes)
                 counts[fl.dimension] += 1 if (fl.dimension == 0 or others == 0) else 2

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from arrangement.lattice import ProgressFn
 from arrangement.numbers import fraction_str
 
 if TYPE_CHECKING:
@@ -30,8 +31,15 @@ __all__ = [
 ]
 
 
-def walls(arr: Arrangement) -> list[tuple[int, int, int]]:
+def walls(arr: Arrangement, *, progress: ProgressFn | None = None) -> list[tuple[int, int, int]]:
     """Every wall as ``(chamber_a, chamber_b, hyperplane)`` with ``chamber_a < chamber_b``.
+
+    Parameters
+    ----------
+    arr : Arrangement
+        The arrangement.
+    progress : callable, optional
+        ``progress(h, n)`` after each hyperplane (first computation only: cached).
 
     Notes
     -----
@@ -45,6 +53,8 @@ def walls(arr: Arrangement) -> list[tuple[int, int, int]]:
         if r < 2:
             return out
         for h in range(n):
+            if progress is not None:
+                progress(h + 1, n)
             masked = np.ascontiguousarray(signs.copy())
             masked[:, h] = 0
             keys = masked.view(np.dtype((np.void, n))).ravel()
@@ -97,18 +107,25 @@ def _rows_on(arr: Arrangement) -> list[tuple[int, ...]]:
     return [tuple(r) for r in rows]
 
 
-def graph_summary(arr: Arrangement) -> dict[str, int]:
+def graph_summary(arr: Arrangement, *, progress: ProgressFn | None = None) -> dict[str, int]:
     """Node and edge counts, diameter and degree range of the chamber graph.
 
     The diameter is computed by breadth-first search from one chamber ``c``: its eccentricity
     is a lower bound, and the number ``n`` of hyperplanes an upper bound (distance equals the
     number of separating hyperplanes); the two are checked to agree.
+
+    Parameters
+    ----------
+    arr : Arrangement
+        The arrangement.
+    progress : callable, optional
+        Passed to :func:`walls`.
     """
     reg = arr.regions()
     r = len(reg)
     deg = np.zeros(r, dtype=np.int64)
     adj: list[list[int]] = [[] for _ in range(r)]
-    edges = walls(arr)
+    edges = walls(arr, progress=progress)
     for a, b, _ in edges:
         deg[a] += 1
         deg[b] += 1

@@ -9,6 +9,7 @@ containing it, so equality of flats is decided exactly, by integer arithmetic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,9 @@ from arrangement._linalg import canonical_rows, int_matmul, kernel_basis
 
 if TYPE_CHECKING:
     from arrangement.arrangement import Arrangement
+
+#: ``progress(done, total)``; ``total`` is ``None`` when it is not known in advance.
+ProgressFn = Callable[[int, "int | None"], None]
 
 __all__ = [
     "Flat",
@@ -72,13 +76,15 @@ class Flat:
         return np.array(self.basis, dtype=object).T
 
 
-def flats(arr: Arrangement) -> list[Flat]:
+def flats(arr: Arrangement, *, progress: ProgressFn | None = None) -> list[Flat]:
     """Every flat of the arrangement, by increasing rank, with Möbius values.
 
     Parameters
     ----------
     arr : Arrangement
         The arrangement.
+    progress : callable, optional
+        ``progress(k, None)`` as flats are found (first computation only; the result is cached).
 
     Returns
     -------
@@ -99,10 +105,10 @@ def flats(arr: Arrangement) -> list[Flat]:
     >>> [(f.rank, f.mobius) for f in fl]
     [(0, 1), (1, -1), (1, -1), (1, -1), (2, 2)]
     """
-    return arr._cached("flats", lambda: _build_flats(arr))
+    return arr._cached("flats", lambda: _build_flats(arr, progress))
 
 
-def _build_flats(arr: Arrangement) -> list[Flat]:
+def _build_flats(arr: Arrangement, progress: ProgressFn | None) -> list[Flat]:
     normals = arr.normal_matrix()
     n, dim = normals.shape
     # Each level maps hyperplane set -> (basis array, set of covering flat keys).
@@ -116,6 +122,8 @@ def _build_flats(arr: Arrangement) -> list[Flat]:
     while level:
         nxt: list[int] = []
         for fid in level:
+            if progress is not None:
+                progress(len(keys), None)
             key, basis = keys[fid], bases[fid]
             others = [h for h in range(n) if h not in key]
             if not others:
