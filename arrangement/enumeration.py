@@ -176,21 +176,29 @@ def _shrink(w: np.ndarray, normals: np.ndarray, signs: np.ndarray) -> np.ndarray
     """
     if w.shape[0] == 0:
         return w
-    approx = _float_directions(w)
-    out = w.astype(object)
-    size = np.array([max(abs(x) for x in row) for row in out.tolist()], dtype=object)
-    todo = np.arange(w.shape[0])
+    if w.dtype == object:
+        size = np.array([max(abs(x) for x in row) for row in w.tolist()], dtype=object)
+    else:
+        size = np.abs(w).max(axis=1)
+    todo = np.flatnonzero(size > 4)
+    if todo.size == 0:
+        return w
+    approx = _float_directions(w[todo])
+    out = w.copy()
     for k in (2, 4, 7, 11, 16, 24, 34, 46):
-        todo = todo[size[todo] > 2**k]
+        keep = size[todo] > 2**k
+        todo, approx = todo[keep], approx[keep]
         if todo.size == 0:
             break
-        cand = np.rint(approx[todo] * 2**k).astype(np.int64)
+        cand = np.rint(approx * 2**k).astype(np.int64)
         ok = (np.sign(int_matmul(cand, normals.T)) == signs[todo]).all(axis=1)
         out[todo[ok]] = cand[ok]
-        todo = todo[~ok]
+        todo, approx = todo[~ok], approx[~ok]
         if todo.size == 0:
             break
-    return _reduce(int_array(out.tolist()) if out.size else w)
+    if out.dtype == object:
+        out = int_array(out.tolist())
+    return _reduce(out)
 
 
 def _scale_add(t: np.ndarray, w: np.ndarray, a: np.ndarray) -> np.ndarray:
