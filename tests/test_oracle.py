@@ -181,11 +181,14 @@ def test_locate_random_theta(case) -> None:
 
 
 # ------------------------------------------------------------------ faces and polynomial
-def test_faces_equal_brute_force(case) -> None:
-    """All faces with their dimensions (3^n LPs: only n <= 6), f-vector, face witnesses."""
-    arr, rows, dim = case
-    if arr.n_hyperplanes > 6:
-        pytest.skip("3^n brute force only for n <= 6")
+# 3^n LPs: the face oracle runs on the cases with at most 6 distinct hyperplanes.
+SMALL_CASES = [name for name in CASES if build(*CASES[name])[0].n_hyperplanes <= 6]
+
+
+@pytest.mark.parametrize("name", SMALL_CASES)
+def test_faces_equal_brute_force(name) -> None:
+    """All faces with their dimensions, f-vector, face witnesses."""
+    arr, rows, dim = build(*CASES[name])
     expected = oracle.face_dimensions(arr.normals, dim)
     faces = arr.faces()
     got = {tuple(face.signs): face.dimension for face in faces}
