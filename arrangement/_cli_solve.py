@@ -56,6 +56,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="Clarabel gap and feasibility tolerance (default 1e-9)",
     )
     parser.add_argument(
+        "--vertex",
+        action="store_true",
+        help="if the minimiser is not unique, move to a vertex of the optimal face (at most N "
+        "atoms, same K mu and total variation) with one simplex linear program",
+    )
+    parser.add_argument(
         "--no-certify",
         action="store_true",
         help="skip the exact analysis of the dual vector (faster on large arrangements)",
@@ -90,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         interpolate=bool(args.interpolate),
         tol=tol,
         certify=not args.no_certify,
+        vertex=bool(args.vertex),
     )
     if args.json:
         record = sol.to_dict()

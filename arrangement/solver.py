@@ -86,7 +86,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -890,6 +890,41 @@ def _apply_each(arr: Arrangement, atoms: Sequence[Atom]) -> np.ndarray:
     return out
 
 
+def _vertex(arr: Arrangement, atoms: list[Atom], drop: float) -> list[Atom]:
+    """Move to a vertex of the optimal face: at most ``rank(Phi) <= N`` atoms, same ``K mu``.
+
+    The optimal measures of ``P_lam`` share ``K mu`` (and those of ``P_0`` have ``K mu = y``),
+    and among measures on the found atoms with the found signs and that prediction, the total
+    variation is minimised by the linear program ``min sum c_j`` subject to
+    ``sum_j c_j s_j phi(theta_j) = K mu``, ``c >= 0``, whose optimum is at most the current
+    one. The dual simplex method (HiGHS) returns a basic solution, so at most ``rank`` of the
+    ``c_j`` are non-zero (Caratheodory). Returns ``atoms`` unchanged if the program fails.
+    """
+    from scipy.optimize import linprog
+
+    if len(atoms) <= 1:
+        return atoms
+    phi = _apply_each(arr, atoms).T  # (N, k)
+    signs = np.array([a.sign for a in atoms], dtype=float)
+    mass = np.array([abs(a.amplitude) for a in atoms])
+    target = phi @ (signs * mass)
+    res = linprog(
+        np.ones(len(atoms)),
+        A_eq=phi * signs[None, :],
+        b_eq=target,
+        bounds=(0, None),
+        method="highs-ds",
+    )
+    if res.status != 0 or res.x is None or float(res.x.sum()) > float(mass.sum()) * (1 + 1e-9):
+        return atoms
+    out = []
+    for a, c in zip(atoms, res.x, strict=True):
+        if c > drop:
+            out.append(replace(a, amplitude=float(a.sign * c)))
+    out.sort(key=lambda a: -abs(a.amplitude))
+    return out
+
+
 def _apply(arr: Arrangement, atoms: Sequence[Atom]) -> np.ndarray:
     """``K mu`` in floating point for a list of atoms."""
     if not atoms:
@@ -998,6 +1033,7 @@ def solve(
     certify: bool = True,
     solver_options: Mapping[str, Any] | None = None,
     verbose: bool = False,
+    vertex: bool = False,
 ) -> Solution:
     """Solve ``P_lam`` or ``P_0`` through the exact reformulation over all chambers.
 
@@ -1036,6 +1072,11 @@ def solve(
         ``{"time_limit": 60.0}`` or ``{"direct_solve_method": "faer"}``).
     verbose : bool, optional
         Let Clarabel print its iterations.
+    vertex : bool, optional
+        When the minimiser is not unique the interior-point method returns a point inside the
+        optimal face, often with more than ``N`` atoms. With ``vertex=True`` one simplex linear
+        program over the atoms found moves to a vertex of that face: the same ``K mu``, a total
+        variation no larger, at most ``N`` atoms (see ``_vertex``). Default ``False``.
 
     Returns
     -------
@@ -1114,6 +1155,8 @@ def solve(
         merge_tol=merge_tol,
         boundary_tol=boundary_tol,
     )
+    if vertex:
+        atoms = _vertex(arr, atoms, threshold)
     residual = _apply(arr, atoms) - yf
     tv = float(sum(abs(at.amplitude) for at in atoms))
     if lam_f is not None:

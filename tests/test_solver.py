@@ -601,3 +601,29 @@ def test_tiny_lam_is_flagged_inaccurate():
     assert solve(arr, y, lam=Q(1, 100)).accurate
     sol = solve(arr, y, lam=Q(1, 10**20))
     assert not sol.accurate and sol.to_dict()["accurate"] is False
+
+
+def test_vertex_of_the_optimal_face_has_at_most_n_atoms():
+    # anscombe1 (d = 1, N = 11): the interior-point solution of P_0 uses more than N atoms
+    # (the minimiser is not unique); the vertex has at most N, the same K mu = y and the same
+    # total variation.
+    arr, y = dataset("anscombe1")
+    central = solve(arr, y, interpolate=True)
+    vertex = solve(arr, y, interpolate=True, vertex=True)
+    assert central.n_atoms > arr.n_points
+    assert vertex.n_atoms <= arr.n_points
+    assert vertex.objective <= central.objective * (1 + 1e-9)
+    assert vertex.objective == pytest.approx(central.objective, rel=1e-6)
+    assert vertex.residual_norm <= 1e-6 * float(np.linalg.norm([float(v) for v in y]))
+    assert vertex.accurate
+
+
+def test_cli_vertex_flag(capsys):
+    from arrangement.cli import main
+
+    assert (
+        main(["solve", str(data_dir() / "anscombe1.csv"), "--interpolate", "--vertex", "--json"])
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["n_atoms"] <= 11
