@@ -218,7 +218,8 @@ closer than `merge_tol = {MERGE_TOL:g}` merged); `n+ / n-` counts the positive a
   dependent, and moving the amplitudes along a kernel vector keeps `K mu` and changes the total
   variation linearly, so optimality forces it to stay constant. The interior-point solver then
   returns a point in the relative interior of the optimal face, which uses every point of the
-  extreme set; a minimiser with at most N atoms (a vertex of that face) also exists. In d = 1
+  extreme set; a minimiser with at most N atoms (a vertex of that face) also exists, and
+  `solve(..., vertex=True)` (`arrangement solve --vertex`) computes one. In d = 1
   these extra atoms come in pairs `theta, -theta` on the hyperplane of one data point (a kink
   at `x_i` on both sides).
 - The largest relative duality gap over all solves is {gap:.1e}.
