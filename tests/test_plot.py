@@ -9,12 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("matplotlib")
-
-from arrangement import Arrangement, InputError  # noqa: E402
-from arrangement.certificate import eta  # noqa: E402
-from arrangement.io import data_dir  # noqa: E402
-from arrangement.plot import eta_values, marks, plot_arrangement, sphere_grid  # noqa: E402
+from arrangement import Arrangement, InputError
+from arrangement.certificate import eta
+from arrangement.io import data_dir
+from arrangement.plot import eta_values, marks, plot_arrangement, sphere_grid
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LINE = [[-3], [-2], ["-1/2"], [0], [1], ["3/2"], [4]]
