@@ -1121,17 +1121,18 @@ def solve(
     if lam_q is not None and lam_f == 0:
         raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
     what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
+    tolerances = {
+        "tol": tol,
+        "drop_tol": drop_tol,
+        "merge_tol": merge_tol,
+        "boundary_tol": boundary_tol,
+        "extreme_tol": extreme_tol,
+        "dual_denominator": dual_denominator,
+    }
     if lam_q is not None and lam_q**2 >= _lam_max_squared(arr, yq):
         # lam >= lam_max = sup |eta_y| (decided exactly): p = y / lam is a valid certificate of
         # the zero measure, which is therefore optimal. No numerical solve is needed.
-        return _zero_solution(
-            arr,
-            yq,
-            lam_q,
-            tol=tol,
-            certify=certify,
-            tolerances=(drop_tol, merge_tol, boundary_tol, extreme_tol, dual_denominator),
-        )
+        return _zero_solution(arr, yq, lam_q, certify=certify, tolerances=tolerances)
     model = _model(arr)
     p_mat, q, a, b, cones, offset = _primal_matrices(model, yf, lam_f)
     settings = _settings(tol, max_iter, verbose, solver_options)
@@ -1165,23 +1166,7 @@ def solve(
     else:
         objective = tv
         dual_objective = float(dual @ yf)
-    n_pos = sum(1 for at in atoms if at.amplitude > 0)
-    found = {b.name: b for b in support_bounds(arr) if b.holds}
-    bound = SupportCheck(
-        per_sign=found["per_sign"].value,
-        total=found["total"].value,
-        n_positive=n_pos,
-        n_negative=len(atoms) - n_pos,
-        bounds={name: b.to_dict() for name, b in found.items()},
-    )
-    tolerances = {
-        "tol": tol,
-        "drop_tol": drop_tol,
-        "merge_tol": merge_tol,
-        "boundary_tol": boundary_tol,
-        "extreme_tol": extreme_tol,
-        "dual_denominator": dual_denominator,
-    }
+    bound = _support_check(arr, atoms)
     cert = (
         _certify(
             arr,
@@ -1233,31 +1218,40 @@ def _lam_max_squared(arr: Arrangement, y: Sequence[Fraction]) -> Fraction:
     return certify_exact(arr, y).sup_norm_squared
 
 
+def _support_check(arr: Arrangement, atoms: Sequence[Atom]) -> SupportCheck:
+    """The support bounds that hold for the arrangement, against the atoms of a solution."""
+    found = {b.name: b for b in support_bounds(arr) if b.holds}
+    n_pos = sum(1 for at in atoms if at.amplitude > 0)
+    return SupportCheck(
+        per_sign=found["per_sign"].value,
+        total=found["total"].value,
+        n_positive=n_pos,
+        n_negative=len(atoms) - n_pos,
+        bounds={name: b.to_dict() for name, b in found.items()},
+    )
+
+
 def _zero_solution(
     arr: Arrangement,
     yq: Sequence[Fraction],
     lam_q: Fraction,
     *,
-    tol: float,
     certify: bool,
-    tolerances: tuple[float, float, float, float, int],
+    tolerances: dict[str, float],
 ) -> Solution:
     """The exactly optimal zero measure of ``P_lam`` for ``lam >= lam_max``."""
-    drop_tol, merge_tol, boundary_tol, extreme_tol, dual_denominator = tolerances
     yf = _floats(yq, "labels")
     dual = yf / _floats([lam_q], "lam")[0]
     objective = 0.5 * float(yf @ yf)
-    found = {b.name: b for b in support_bounds(arr) if b.holds}
-    bound = SupportCheck(
-        per_sign=found["per_sign"].value,
-        total=found["total"].value,
-        n_positive=0,
-        n_negative=0,
-        bounds={name: b.to_dict() for name, b in found.items()},
-    )
     cert = (
         _certify(
-            arr, dual, yq, lam_q, [], denominator=int(dual_denominator), extreme_tol=extreme_tol
+            arr,
+            dual,
+            yq,
+            lam_q,
+            [],
+            denominator=int(tolerances["dual_denominator"]),
+            extreme_tol=tolerances["extreme_tol"],
         )
         if certify
         else None
@@ -1275,18 +1269,11 @@ def _zero_solution(
         status="ZeroMeasure (exact: lam >= lam_max)",
         iterations=0,
         solve_time=0.0,
-        tolerances={
-            "tol": tol,
-            "drop_tol": drop_tol,
-            "merge_tol": merge_tol,
-            "boundary_tol": boundary_tol,
-            "extreme_tol": extreme_tol,
-            "dual_denominator": dual_denominator,
-        },
+        tolerances=dict(tolerances),
         dropped_mass=0.0,
         drop_threshold=0.0,
         n_blocks=0,
-        support_bound=bound,
+        support_bound=_support_check(arr, ()),
         certificate=cert,
     )
 
