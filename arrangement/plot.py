@@ -376,6 +376,19 @@ _ATOM_STYLE: dict[int, dict[str, Any]] = {
 }
 
 
+def _add_legend(fig: Any, extremes: Any, atoms: Any) -> None:
+    """One legend below the panels for the extreme points and atoms drawn (if any)."""
+    handles = _legend_handles(extremes, atoms)
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(4, len(handles)),
+            fontsize=9,
+            framealpha=0.9,
+        )
+
+
 def _legend_handles(extremes: list[Mark], atoms: list[Mark]) -> list[Any]:
     from matplotlib.lines import Line2D
 
@@ -626,15 +639,7 @@ def _plot_circle(
             fontsize=11,
             pad=48 if label_planes else 6,
         )
-    handles = _legend_handles(extremes, atoms)
-    if handles:
-        fig.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=min(4, len(handles)),
-            fontsize=9,
-            framealpha=0.9,
-        )
+    _add_legend(fig, extremes, atoms)
     fig.suptitle(title, fontsize=13)
     return fig
 
@@ -750,15 +755,7 @@ def _plot_sphere(
     cbar.set_label(_FORMULA if p is not None else _COUNT_LABEL, fontsize=12, labelpad=8)
     if p is None:
         cbar.set_ticks(_count_ticks(arr.n_points))
-    handles = _legend_handles(extremes, atoms)
-    if handles:
-        fig.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=min(4, len(handles)),
-            fontsize=9,
-            framealpha=0.9,
-        )
+    _add_legend(fig, extremes, atoms)
     name = "Lambert equal-area" if projection == "lambert" else "orthographic"
     lines = [
         title,
