@@ -127,6 +127,7 @@ def _version() -> str:
 
 #: Modules that register further subcommands when imported (after the ones defined here).
 _COMMAND_MODULES = (
+    "arrangement._cli_lattice",
     "arrangement._cli_certificate",
     "arrangement._cli_solve",
     "arrangement._cli_plot",

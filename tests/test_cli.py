@@ -350,3 +350,46 @@ def test_subprocess_closed_pipe_is_quiet(tmp_path):
     assert len(json.loads(first)["signs"]) == 60
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert producer.returncode == cli.EXIT_SIGPIPE
+
+
+# ------------------------------------------------------------------------------ faces, lattice
+
+
+def test_faces_stream_matches_f_vector_and_rows(capsys):
+    from arrangement import Arrangement
+
+    path = DATA / "plane_degenerate.csv"
+    code, out, err = run(capsys, "faces", str(path))
+    assert code == 0, err
+    recs = [json.loads(line) for line in out.splitlines()]
+    arr = Arrangement.from_points(load_dataset(path).points)
+    counts = [0] * (arr.dimension + 1)
+    for rec in recs:
+        counts[rec["dimension"]] += 1
+        # signs per input row, decided again from the witness
+        assert tuple(rec["signs"]) == arr.row_signs_of(rec["witness"])
+    assert tuple(counts) == arr.f_vector() == (1, 24, 56, 34)
+    code, out, _ = run(capsys, "faces", str(path), "--dim", "1")
+    assert code == 0 and len(out.splitlines()) == 24
+    code, _, err = run(capsys, "faces", str(path), "--dim", "7")
+    assert code == 1
+    assert_one_line_error(err, "--dim")
+
+
+def test_lattice_json_gives_mobius_and_rows(capsys):
+    path = DATA / "plane_degenerate.csv"
+    code, out, err = run(capsys, "lattice", str(path), "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["characteristic_polynomial"] == [-10, 16, -7, 1]
+    by_rank: dict[int, list[dict]] = {}
+    for flat in rec["flats"]:
+        by_rank.setdefault(flat["rank"], []).append(flat)
+    # rows 1 and 6 are the repeated point E(0, 1): one hyperplane, both rows on it
+    assert any(flat["rows"] == [1, 6] for flat in by_rank[1])
+    # the line y = 0 through A, B, C, D (rows 0, 2, 4, 7): a rank-2 flat with mu = 4 - 1
+    assert {"rows": [0, 2, 4, 7], "mobius": 3}.items() <= next(
+        f for f in by_rank[2] if f["rows"] == [0, 2, 4, 7]
+    ).items()
+    code, out, _ = run(capsys, "lattice", str(path))
+    assert code == 0 and "Moebius" not in out and "characteristic polynomial" in out

@@ -1,0 +1,113 @@
+"""Subcommands ``faces`` and ``lattice`` (registered on import by the CLI).
+
+Thin wrappers around :func:`arrangement.faces.faces` and :func:`arrangement.lattice.flats`:
+every face and every flat, reported in the input rows of the data file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from arrangement.cli import (
+    EXIT_OK,
+    add_dataset_arguments,
+    emit_json,
+    load_arrangement,
+    open_output,
+    subcommand,
+)
+from arrangement.progress import Progress
+
+__all__: list[str] = []
+
+
+def _faces_args(parser: argparse.ArgumentParser) -> None:
+    add_dataset_arguments(parser)
+    parser.add_argument("--dim", type=int, metavar="K", help="only the faces of dimension K (0..D)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+
+
+@subcommand(
+    "faces",
+    help="stream every face: its dimension, signs per input row and an exact witness",
+    configure=_faces_args,
+    description='Write one face per line as JSON: {"dimension": k (as a cone in R^D), "signs": '
+    '[-1/0/+1 per input row, in file order], "witness": [exact point of the relative '
+    "interior, length D]}. Faces are grouped by the flat they span, chambers first.",
+)
+def _faces(args: argparse.Namespace) -> int:
+    from arrangement.errors import InputError
+    from arrangement.faces import faces
+    from arrangement.lattice import flats
+
+    dataset, arr = load_arrangement(args)
+    if args.dim is not None and not 0 <= args.dim <= arr.dimension:
+        raise InputError(f"--dim must be between 0 and D = {arr.dimension}, got {args.dim}")
+    with Progress(None, "intersection lattice: flats found") as bar:
+        flats(arr, progress=bar)
+    found = faces(arr, dim=args.dim)
+    with open_output(args.output, input_path=dataset.source) as out:
+        for face in found:
+            rec = {
+                "dimension": face.dimension,
+                "signs": list(face.row_signs),
+                "witness": list(face.witness),
+            }
+            out.write(json.dumps(rec) + "\n")
+    return EXIT_OK
+
+
+def _lattice_args(parser: argparse.ArgumentParser) -> None:
+    add_dataset_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+@subcommand(
+    "lattice",
+    help="the intersection lattice: every flat with its rank, input rows and Moebius value",
+    configure=_lattice_args,
+    description="Every flat (intersection of hyperplanes) with its rank, its dimension, the input "
+    "rows whose hyperplanes contain it, the flats it covers and its Moebius value; the "
+    "characteristic polynomial sums mu(X) t^dim(X).",
+)
+def _lattice(args: argparse.Namespace) -> int:
+    from arrangement.lattice import flats
+
+    dataset, arr = load_arrangement(args)
+    with Progress(None, "intersection lattice: flats found") as bar:
+        found = flats(arr, progress=bar)
+    records: list[dict[str, Any]] = [
+        {
+            "index": f.index,
+            "rank": f.rank,
+            "dimension": f.dimension,
+            "rows": list(f.rows(arr)),
+            "mobius": f.mobius,
+            "covers": list(f.covers),
+        }
+        for f in found
+    ]
+    coeffs = [int(c) for c in reversed(arr.characteristic_polynomial().all_coeffs())]
+    coeffs += [0] * (arr.dimension + 1 - len(coeffs))
+    if args.json:
+        emit_json({"source": dataset.source, "flats": records, "characteristic_polynomial": coeffs})
+        return EXIT_OK
+    lines = [
+        f"Intersection lattice of {dataset.source}: {len(records)} flats "
+        f"(rank 0 = the whole space R^{arr.dimension})",
+        "  flat  rank  dim  mobius  input rows on it",
+    ]
+    for rec in records:
+        rows = ", ".join(map(str, rec["rows"])) if rec["rows"] else "-"
+        lines.append(
+            f"  {rec['index']:>4}  {rec['rank']:>4}  {rec['dimension']:>3}  "
+            f"{rec['mobius']:>6}  {rows}"
+        )
+    lines.append(
+        "characteristic polynomial (ascending powers of t): " + ", ".join(str(c) for c in coeffs)
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
