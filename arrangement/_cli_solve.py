@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from fractions import Fraction
 from typing import Any
 
 from arrangement.cli import subcommand
@@ -127,8 +128,12 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
     bound = sol.support_bound
     lines = [
         head,
-        f"data: {source} ({len(sol.dual)} rows), {n_regions} chambers, "
-        f"{sol.n_blocks} cone blocks (all chambers, exact reformulation)",
+        f"data: {source} ({len(sol.dual)} rows), {n_regions} chambers"
+        + (
+            f", {sol.n_blocks} cone blocks (all chambers, exact reformulation)"
+            if sol.n_blocks
+            else ""
+        ),
         "",
         f"NUMERIC (interior-point solver Clarabel, status {sol.status}, "
         f"{sol.iterations} iterations, tol {sol.tolerances['tol']:g}):"
@@ -141,8 +146,14 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
         f"  residual norm    {sol.residual_norm:.3g}   (||K mu - y||)",
         f"  total variation  {sol.total_variation:.10g}",
         f"  atoms            {sol.n_atoms} ({bound.n_positive} positive, {bound.n_negative} "
-        f"negative; dropped mass {sol.dropped_mass:.2g} below {sol.drop_threshold:.2g})",
+        f"negative; blocks of mass below {sol.drop_threshold:.2g} dropped, "
+        f"{sol.dropped_mass:.2g} in all)",
     ]
+    if sol.atoms_before_vertex is not None:
+        lines.append(
+            f"  vertex of the optimal face: {sol.atoms_before_vertex} atoms before the simplex "
+            f"step, {sol.n_atoms} after (same K mu up to the LP tolerance)"
+        )
     if not sol.accurate:
         lines.insert(
             3,
@@ -168,17 +179,20 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
         lines.append("  dual vector: not analysed (--no-certify)")
     else:
         sup = cert.sup_norm_squared
-        excess = float(sup - 1) if abs(sup - 1) < 10**300 else float("inf")
-        verdict = (
-            "valid"
-            if cert.valid
-            else ("NOT valid (slightly above 1)" if excess < 1e-3 else "NOT valid")
-        )
+        near_one = abs(sup - 1) < Fraction(1, 1000)
+        verdict = "valid" if cert.valid else "NOT valid"
+        if near_one and not cert.valid:
+            verdict += " (slightly above 1)"
+        value = f"{_short(sup)} = 1 {float(sup - 1):+.3g}" if near_one else _short(sup)
+        scale = _short(cert.scale)
         lines += [
-            f"  rounded dual vector p (denominators <= {sol.tolerances['dual_denominator']:g}):",
-            f"    sup |eta_p|^2 = {_short(sup)} = 1 {excess:+.3g}: {verdict}",
+            f"  rounded dual vector p (denominators <= {sol.tolerances['dual_denominator']:g}):"
+            if sol.n_blocks
+            else "  dual vector p = y / lam (exact):",
+            f"    sup |eta_p|^2 = {value}: {verdict}",
             f"    certified lower bound on the optimal value: {float(cert.lower_bound):.10g} "
-            f"(exact: {_short(cert.lower_bound)}, from {_short(cert.scale)} * p)",
+            f"(exact: {_short(cert.lower_bound)}, from c * p with c = "
+            f"{scale if 'json' not in scale else 'the value in --json'})",
             f"    atoms at maximisers of the rounded certificate: "
             f"{sum(a.at_extreme for a in cert.atoms)} of {len(cert.atoms)} "
             f"(angle and |eta^2 - 1| <= {sol.tolerances['extreme_tol']:g})",

@@ -34,10 +34,13 @@ import importlib
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
 
 from arrangement.errors import ArrangementError, InputError
 from arrangement.io import Dataset, default_dataset_path, load_dataset
@@ -493,7 +496,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        return int(args._run(args))
+        # Floating-point trouble (overflow in a picture or a numerical solve) is reported by
+        # the commands themselves (e.g. ``solve``'s accuracy flag), not by numpy warnings.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return int(args._run(args))
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED

@@ -153,11 +153,11 @@ def as_fraction(value: Any, *, source: str | None = None, row: int | None = None
         return Fraction(int(value))
     if isinstance(value, float):  # includes np.float64
         if not math.isfinite(value):
-            raise InputError(f"not a finite number: {value!r}", source=source, row=row)
+            raise InputError(f"not a finite number: {float(value)}", source=source, row=row)
         return Fraction(repr(float(value)))
     if isinstance(value, np.floating):  # float16/32, longdouble: numpy prints the shortest repr
         if not np.isfinite(value):
-            raise InputError(f"not a finite number: {value!r}", source=source, row=row)
+            raise InputError(f"not a finite number: {value}", source=source, row=row)
         return _parse_str(str(value), source, row)
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -193,7 +193,7 @@ def _matrix_from_array(arr: np.ndarray, source: str, first_row: int) -> list[lis
         if not finite.all():
             i, j = (int(k) for k in np.argwhere(~finite)[0])
             raise InputError(
-                f"column {j + 1}: not a finite number: {arr[i, j]!r}",
+                f"column {j + 1}: not a finite number: {arr[i, j]}",
                 source=source,
                 row=i + first_row,
             )

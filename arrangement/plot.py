@@ -132,7 +132,8 @@ def eta_values(arr: Arrangement, dual: Any, thetas: Any) -> np.ndarray:
 
 
 def _unit(v: Sequence[Any]) -> np.ndarray:
-    w = np.array([float(x) for x in v], dtype=float)
+    # rescale by a power of two first, so that huge or tiny exact directions stay in range
+    w = np.array(scaled_floats([as_fraction(x) for x in v]), dtype=float)
     n = float(np.linalg.norm(w))
     if n == 0.0:
         raise InputError("a direction to mark is the zero vector")

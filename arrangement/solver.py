@@ -372,6 +372,9 @@ class Solution:
         Exact analysis of the rounded dual vector (``None`` if ``certify=False``).
     numeric : bool
         Always ``True``: the measure is a floating-point result.
+    atoms_before_vertex : int or None
+        With ``vertex=True``, the number of atoms before the move to a vertex of the optimal
+        face (``None`` when that step was not asked for).
     """
 
     problem: str
@@ -393,6 +396,7 @@ class Solution:
     support_bound: SupportCheck
     certificate: CertificateCheck | None
     numeric: bool = True
+    atoms_before_vertex: int | None = None
 
     @property
     def n_atoms(self) -> int:
@@ -432,6 +436,7 @@ class Solution:
             "dual_objective": float(self.dual_objective),
             "duality_gap": float(self.duality_gap),
             "n_atoms": self.n_atoms,
+            "atoms_before_vertex": self.atoms_before_vertex,
             "total_variation": self.total_variation,
             "residual_norm": self.residual_norm,
             "atoms": [a.to_dict() for a in self.atoms],
@@ -979,7 +984,7 @@ def _lower_bound(
 
 def _certify(
     arr: Arrangement,
-    p: np.ndarray,
+    p: np.ndarray | Sequence[Fraction],
     y: Sequence[Fraction],
     lam: Fraction | None,
     atoms: Sequence[Atom],
@@ -987,7 +992,8 @@ def _certify(
     denominator: int,
     extreme_tol: float,
 ) -> CertificateCheck:
-    pq = tuple(_to_fraction(v, denominator) for v in p)
+    """Exact analysis of a dual vector: float entries are rounded, Fractions are kept."""
+    pq = tuple(v if isinstance(v, Fraction) else _to_fraction(v, denominator) for v in p)
     sup, n_exact, query = _chamber_maxima(arr, pq)
     c = _scale_for(sup)
     checks = []
@@ -1116,11 +1122,6 @@ def solve(
         raise InputError("no data rows")
     if lam_q is None:
         _check_interpolable(arr, yq)
-    yf = _floats(yq, "labels")
-    lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
-    if lam_q is not None and lam_f == 0:
-        raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
-    what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
     tolerances = {
         "tol": tol,
         "drop_tol": drop_tol,
@@ -1133,6 +1134,11 @@ def solve(
         # lam >= lam_max = sup |eta_y| (decided exactly): p = y / lam is a valid certificate of
         # the zero measure, which is therefore optimal. No numerical solve is needed.
         return _zero_solution(arr, yq, lam_q, certify=certify, tolerances=tolerances)
+    yf = _floats(yq, "labels")
+    lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
+    if lam_q is not None and lam_f == 0:
+        raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
+    what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
     model = _model(arr)
     p_mat, q, a, b, cones, offset = _primal_matrices(model, yf, lam_f)
     settings = _settings(tol, max_iter, verbose, solver_options)
@@ -1156,6 +1162,7 @@ def solve(
         merge_tol=merge_tol,
         boundary_tol=boundary_tol,
     )
+    before_vertex = len(atoms) if vertex else None
     if vertex:
         atoms = _vertex(arr, atoms, threshold)
     residual = _apply(arr, atoms) - yf
@@ -1199,6 +1206,7 @@ def solve(
         n_blocks=n_blocks,
         support_bound=bound,
         certificate=cert,
+        atoms_before_vertex=before_vertex,
     )
 
 
@@ -1241,12 +1249,12 @@ def _zero_solution(
 ) -> Solution:
     """The exactly optimal zero measure of ``P_lam`` for ``lam >= lam_max``."""
     yf = _floats(yq, "labels")
-    dual = yf / _floats([lam_q], "lam")[0]
+    dual = _floats([v / lam_q for v in yq], "y / lam")  # |y / lam| <= |y|: in range
     objective = 0.5 * float(yf @ yf)
     cert = (
         _certify(
             arr,
-            dual,
+            [v / lam_q for v in yq],  # the exact optimal dual vector y / lam
             yq,
             lam_q,
             [],
