@@ -829,9 +829,9 @@ def _certificate_title(cert: Any) -> str | None:
     q = Fraction(sup)
     exact = fraction_str(q)
     if len(exact) > 16:  # a long rational: its decimal expansion is what a reader wants
-        text = f"exact $\\sup|\\eta_p|^2 = {readable(q, limit=0, digits=12)}\\ldots$"
+        text = f"exact $\\sup|\\eta_p|^2$ = {readable(q, limit=0, digits=12)}..."
     else:
-        text = f"exact $\\sup|\\eta_p|^2 = {exact}$"
+        text = f"exact $\\sup|\\eta_p|^2$ = {exact}"
     if valid is not None:
         text += " (a valid certificate)" if valid else " (> 1: NOT a valid certificate)"
     return text

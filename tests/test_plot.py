@@ -59,7 +59,7 @@ def test_sphere_with_dual_marks_both_maximisers(tmp_path: Path) -> None:
     arr = Arrangement.from_points(COUNTER)
     fig = plot_arrangement(arr, dual=COUNTER_DUAL, path=out, resolution=80)
     assert _is_png(out)
-    assert "= 1$" in fig.get_suptitle()
+    assert "|^2$ = 1 (a valid certificate)" in fig.get_suptitle()
     labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
     assert any("> 0" in s for s in labels) and any("< 0" in s for s in labels)
 
