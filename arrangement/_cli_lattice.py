@@ -76,7 +76,7 @@ def _lattice_args(parser: argparse.ArgumentParser) -> None:
 def _lattice(args: argparse.Namespace) -> int:
     from arrangement.lattice import flats
 
-    dataset, arr = load_arrangement(args)
+    dataset, arr = load_arrangement(args, chambers=False)
     with Progress(None, "intersection lattice: flats found") as bar:
         found = flats(arr, progress=bar)
     records: list[dict[str, Any]] = [

@@ -73,7 +73,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``arrangement solve``; return the exit status (errors are raised, not printed)."""
     from arrangement.cli import emit_json, load_arrangement
-    from arrangement.progress import Progress
     from arrangement.solver import DEFAULT_TOL, solve
 
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
@@ -88,8 +87,6 @@ def run(args: argparse.Namespace) -> int:
             "no labels: the file needs a 'y' column (or name one with --label-column)",
             source=dataset.source,
         )
-    with Progress(None, "chambers") as bar:
-        arr.regions(progress=bar)
     sol = solve(
         arr,
         dataset.labels,

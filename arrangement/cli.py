@@ -198,13 +198,23 @@ def _display_path(path: Path) -> Path:
         return path
 
 
-def load_arrangement(args: argparse.Namespace) -> tuple[Dataset, Arrangement]:
-    """Read the dataset named by ``args`` and build its arrangement."""
+def load_arrangement(
+    args: argparse.Namespace, *, chambers: bool = True
+) -> tuple[Dataset, Arrangement]:
+    """Read the dataset named by ``args`` and build its arrangement.
+
+    With ``chambers`` (the default) the chambers are enumerated at once, with a progress line
+    on a terminal, since almost every command needs them.
+    """
     from arrangement.arrangement import Arrangement
 
     path = args.file if args.file is not None else _display_path(default_dataset_path())
     dataset = load_dataset(path, label_column=args.label_column, no_label=args.no_label)
-    return dataset, Arrangement.from_points(dataset.points, dim=dataset.n_features)
+    arr = Arrangement.from_points(dataset.points, dim=dataset.n_features)
+    if chambers:
+        with Progress(None, _ENUMERATING) as bar:
+            arr.regions(progress=bar)
+    return dataset, arr
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
@@ -256,8 +266,7 @@ def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
     from arrangement.invariants import check_invariants
     from arrangement.lattice import flats
 
-    with Progress(None, _ENUMERATING) as bar:
-        n_regions = len(arr.regions(progress=bar))
+    n_regions = arr.n_regions
     with Progress(None, "intersection lattice: flats found") as bar:
         flats(arr, progress=bar)
     with Progress(None, "faces: flats done") as bar:
@@ -399,8 +408,7 @@ def _regions_args(parser: argparse.ArgumentParser) -> None:
 )
 def _regions(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
-    with Progress(None, _ENUMERATING) as bar:
-        regions = arr.regions(progress=bar)
+    regions = arr.regions()
     row_signs = regions.row_signs()
     witnesses = regions.witnesses
     n_rows, dim = arr.n_points, arr.dimension
@@ -458,10 +466,10 @@ def _graph(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     if _same_file(args.output, dataset.source):
         raise InputError("refusing to overwrite the input file", source=args.output)
-    from arrangement.graph import write_graphml, write_json
+    from arrangement.graph import walls, write_graphml, write_json
 
-    with Progress(None, _ENUMERATING) as bar:
-        arr.regions(progress=bar)
+    with Progress(None, "chamber graph: hyperplanes done") as bar:
+        walls(arr, progress=bar)
     (write_graphml if suffix == ".graphml" else write_json)(arr, args.output)
     return EXIT_OK
 
