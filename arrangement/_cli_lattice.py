@@ -48,7 +48,8 @@ def _faces(args: argparse.Namespace) -> int:
         raise InputError(f"--dim must be between 0 and D = {arr.dimension}, got {args.dim}")
     with Progress(None, "intersection lattice: flats found") as bar:
         flats(arr, progress=bar)
-    found = faces(arr, dim=args.dim)
+    with Progress(None, "faces: flats done") as bar:
+        found = faces(arr, dim=args.dim, progress=bar)
     with open_output(args.output, input_path=dataset.source) as out:
         for face in found:
             rec = {

@@ -120,7 +120,9 @@ def f_vector(arr: Arrangement, *, progress: ProgressFn | None = None) -> tuple[i
     return arr._cached("f_vector", build)
 
 
-def faces(arr: Arrangement, *, dim: int | None = None) -> list[Face]:
+def faces(
+    arr: Arrangement, *, dim: int | None = None, progress: ProgressFn | None = None
+) -> list[Face]:
     """All relatively open faces, or those of dimension ``dim``.
 
     Parameters
@@ -129,6 +131,8 @@ def faces(arr: Arrangement, *, dim: int | None = None) -> list[Face]:
         The arrangement.
     dim : int, optional
         Only faces of this dimension.
+    progress : callable, optional
+        ``progress(k, n)`` after each of the ``n`` flats.
 
     Returns
     -------
@@ -138,7 +142,10 @@ def faces(arr: Arrangement, *, dim: int | None = None) -> list[Face]:
     out: list[Face] = []
     rows = np.asarray(arr.row_to_hyperplane, dtype=np.int64)
     orient = np.asarray(arr.row_orientation, dtype=np.int8)
-    for fl in flats(arr):
+    all_flats = flats(arr)
+    for k, fl in enumerate(all_flats):
+        if progress is not None:
+            progress(k + 1, len(all_flats))
         if dim is not None and fl.dimension != dim:
             continue
         signs, wits = _restricted_chambers(arr, fl)
