@@ -706,6 +706,13 @@ def _run_clarabel(
             "NumericalError": "numerical trouble; try a looser tol or rescale the data",
             "InsufficientProgress": "numerical trouble; try a looser tol or rescale the data",
         }.get(status, "no usable solution")
+        if status == "PrimalInfeasible" and what.startswith("P_"):
+            # P_lam is always feasible, and P_0 is once the labels of repeated points agree
+            # (checked exactly before the solve): a claim of infeasibility is numerical.
+            hint = (
+                "but the problem is feasible (decided exactly): a numerical failure; try a "
+                "looser tol" + (" or lam > 0" if what == "P_0" else "")
+            )
         raise SolverError(f"Clarabel did not solve {what}: status {status} ({hint})")
     return sol
 
