@@ -36,6 +36,7 @@ __all__ = [
     "ExtremeCondition",
     "NonDegeneracy",
     "PreCertificate",
+    "min_norm_solution",
     "nondegeneracy",
     "precertificate",
     "rational_unit_vector",
@@ -58,7 +59,7 @@ def _pivot_columns(mat: flint.fmpq_mat) -> list[int]:
     return pivots
 
 
-def _min_norm_solution(
+def min_norm_solution(
     rows: Sequence[Sequence[int | Fraction]], rhs: Sequence[int | Fraction], ncols: int
 ) -> tuple[Fraction, ...] | None:
     """Minimal-norm exact solution of ``A x = b``, or ``None`` if the system is inconsistent.
@@ -77,9 +78,9 @@ def _min_norm_solution(
 
     Examples
     --------
-    >>> _min_norm_solution([[1, 1]], [2], 2)
+    >>> min_norm_solution([[1, 1]], [2], 2)
     (Fraction(1, 1), Fraction(1, 1))
-    >>> _min_norm_solution([[1, 1], [2, 2]], [1, 3], 2) is None
+    >>> min_norm_solution([[1, 1], [2, 2]], [1, 3], 2) is None
     True
     """
     b = [Fraction(x) for x in rhs]
@@ -327,7 +328,7 @@ def _condition(cert: Certificate, ext: ExtremePoint) -> ExtremeCondition:
         return ExtremeCondition(
             eps, w, False, zero, False, None, tuple(lower), tuple(upper), None, None
         )
-    gamma = _min_norm_solution([list(col) for col in zip(*normals, strict=True)], resid, len(zero))
+    gamma = min_norm_solution([list(col) for col in zip(*normals, strict=True)], resid, len(zero))
     if gamma is None:
         return ExtremeCondition(
             eps, w, False, zero, True, None, tuple(lower), tuple(upper), False, False
@@ -568,7 +569,7 @@ def precertificate(
                 [xt[c] if i in active else Fraction(0) for i, xt in enumerate(arr.augmented)]
             )
             rhs.append(s * theta[c])
-    p = _min_norm_solution(equations, rhs, arr.n_points)
+    p = min_norm_solution(equations, rhs, arr.n_points)
     if p is None:
         raise GeometryError(
             f"{source}: the vanishing-derivative system X^T D_s(j) p = sign_j theta_j is "

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-import flint
 import numpy as np
 from _common import HERE, Timer, markdown_table, rational, write_page
 
@@ -28,7 +27,7 @@ from arrangement.certificate import Certificate, certify
 from arrangement.errors import GeometryError
 from arrangement.numbers import fraction_str
 from arrangement.plot import plot_arrangement
-from arrangement.precertificate import nondegeneracy, precertificate
+from arrangement.precertificate import min_norm_solution, nondegeneracy, precertificate
 from arrangement.solver import min_norm_certificate, solve
 
 #: Data (d = 1) and the target measure: (amplitude, exact unit vector theta = (a, b)).
@@ -135,29 +134,6 @@ def slope(points: list[Point], attr: str) -> float:
     x = np.log([p.delta for p in pts])
     yv = np.log([getattr(p, attr) for p in pts])
     return float(np.polyfit(x, yv, 1)[0])
-
-
-def _q(x: Fraction) -> flint.fmpq:
-    return flint.fmpq(x.numerator, x.denominator)
-
-
-def min_norm_solution(
-    rows: list[list[Fraction]], rhs: list[Fraction], n: int
-) -> tuple[Fraction, ...] | None:
-    """Exact minimal-norm solution of ``A p = b`` (``None`` if inconsistent), with flint."""
-    keep: list[int] = []  # a maximal set of independent equations
-    for i in range(len(rows)):
-        trial = flint.fmpq_mat([[_q(x) for x in rows[j]] for j in keep + [i]])
-        if trial.rank() == len(keep) + 1:
-            keep.append(i)
-    a = flint.fmpq_mat([[_q(x) for x in rows[i]] for i in keep])
-    b = flint.fmpq_mat([[_q(rhs[i])] for i in keep])
-    x = a.transpose() * (a * a.transpose()).solve(b)  # p = A^T (A A^T)^-1 b
-    p = tuple(Fraction(int(x[i, 0].p), int(x[i, 0].q)) for i in range(n))
-    for row, bi in zip(rows, rhs, strict=True):
-        if sum((u * v for u, v in zip(row, p, strict=True)), Fraction(0)) != bi:
-            return None
-    return p
 
 
 def one_sided(arr: Arrangement, side: int) -> tuple[tuple[Fraction, ...], Certificate] | None:
