@@ -11,8 +11,8 @@ STAMP  := $(VENV)/.installed
 
 help:
 	@echo "make run    exact statistics of the default bundled dataset (arrangement stats)"
-	@echo "make test   ruff check, mypy, then the test suite (with doctests)"
-	@echo "make lint   ruff check and mypy"
+	@echo "make test   ruff check, mypy, the layering contract (lint-imports), then the test suite"
+	@echo "make lint   ruff check, mypy and the layering contract (lint-imports)"
 	@echo "make bench  chambers per second (bench/bench_regions.py); SageMath too if installed"
 	@echo "make sage-peer  install SageMath's polyhedra (passagemath) into .venv-sage for make bench"
 	@echo "make venv   create $(VENV) and install the package with its dev extras"
@@ -33,11 +33,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_regions.py

@@ -16,9 +16,9 @@ Examples
 from importlib import import_module
 from typing import Any
 
-from arrangement.arrangement import Arrangement
-from arrangement.errors import ArrangementError, GeometryError, InputError, SolverError
-from arrangement.regions import Chamber, Regions
+from arrangement.core.errors import ArrangementError, GeometryError, InputError, SolverError
+from arrangement.geometry.arrangement import Arrangement
+from arrangement.geometry.regions import Chamber, Regions
 
 __all__ = [
     "Arrangement",
@@ -37,12 +37,12 @@ __all__ = [
 
 # Entry points of the heavier modules, imported on first use (the solver needs scipy and
 # Clarabel, the pictures matplotlib): ``arrangement.certify`` is
-# ``arrangement.certificate.certify``, and so on.
+# ``arrangement.certificates.certificate.certify``, and so on.
 _LAZY = {
-    "certify": "arrangement.certificate",
-    "precertificate": "arrangement.precertificate",
-    "solve": "arrangement.solver",
-    "support_bounds": "arrangement.bounds",
+    "certify": "arrangement.certificates.certificate",
+    "precertificate": "arrangement.certificates.precertificate",
+    "solve": "arrangement.training.solve",
+    "support_bounds": "arrangement.certificates.bounds",
     "plot_arrangement": "arrangement.plot",
 }
 

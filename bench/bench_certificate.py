@@ -1,4 +1,5 @@
-"""Benchmark: exact certification throughput of ``arrangement.certificate.certify`` (issue 3).
+"""Benchmark: exact certification throughput of ``arrangement.certificates.certificate.certify``
+(issue 3).
 
 On the (N=40, d=3) arrangement of :mod:`bench_regions` (same seeded data), a random rational dual
 vector ``p`` (entries ``a/b`` with ``a`` in [-10, 10], ``b`` in [1, 10], fixed seed) is certified
@@ -83,7 +84,7 @@ def valid_scale(sup_norm_squared: Fraction) -> Fraction:
 
 def time_certify(arr: object, dual: Sequence[Fraction], *, repeat: int) -> tuple[float, object]:
     """Best-of-``repeat`` seconds of ``certify(arr, dual)``, and the last certificate."""
-    from arrangement.certificate import certify
+    from arrangement.certificates.certificate import certify
 
     best, cert = float("inf"), None
     for _ in range(max(1, repeat)):
@@ -176,7 +177,7 @@ def report(*, quick: bool = False, repeat: int = 3, as_json: bool = False) -> No
             print(json.dumps(rec), flush=True)
         return
     print(
-        f"exact certification (arrangement.certificate.certify), random dual vector "
+        f"exact certification (arrangement.certificates.certificate.certify), random dual vector "
         f"(seed {DUAL_SEED}); certify: best of {max(1, repeat)}"
     )
     print(format_table(rows))

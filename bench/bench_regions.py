@@ -308,9 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_certificate_bench(*, quick: bool, repeat: int, as_json: bool) -> None:
     """Print the certification table of ``bench_certificate`` (if the module is there)."""
     try:
-        import arrangement.certificate  # noqa: F401
+        import arrangement.certificates.certificate  # noqa: F401
     except ImportError:
-        print("\n(certificate benchmark skipped: arrangement.certificate is not available)")
+        print("\n(certificate benchmark skipped: its module is not available)")
         return
     import bench_certificate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from arrangement.cli import main
+from arrangement.cli.app import main
 
 
 def run(capsys, *argv: str | Path) -> tuple[int, str, str]:

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from arrangement import Arrangement, InputError
-from arrangement.graph import graph_summary, write_graphml, write_json
-from arrangement.lattice import intersection_lattice
+from arrangement.geometry.graph import graph_summary, write_graphml, write_json
+from arrangement.geometry.lattice import intersection_lattice
 
 
 def _exact_signs(arr: Arrangement, theta: tuple[int, ...]) -> tuple[int, ...]:
@@ -168,7 +168,7 @@ def test_arrangement_is_an_immutable_value() -> None:
     ],
 )
 def test_invariants_hold(rows) -> None:
-    from arrangement.invariants import check_invariants, zaslavsky_count
+    from arrangement.geometry.invariants import check_invariants, zaslavsky_count
 
     arr = Arrangement.from_points(rows)
     checks = check_invariants(arr)

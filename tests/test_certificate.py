@@ -10,11 +10,15 @@ import numpy as np
 import pytest
 
 from arrangement import Arrangement
-from arrangement.bounds import bound_report, feature_matrix, support_bounds, uniqueness
-from arrangement.certificate import certify, eta
-from arrangement.errors import GeometryError, InputError
-from arrangement.io import data_dir, load_dataset, load_vector
-from arrangement.precertificate import nondegeneracy, precertificate, rational_unit_vector
+from arrangement.certificates.bounds import bound_report, feature_matrix, support_bounds, uniqueness
+from arrangement.certificates.certificate import certify, eta
+from arrangement.certificates.precertificate import (
+    nondegeneracy,
+    precertificate,
+    rational_unit_vector,
+)
+from arrangement.core.errors import GeometryError, InputError
+from arrangement.core.io import data_dir, load_dataset, load_vector
 
 F = Fraction
 
@@ -453,7 +457,7 @@ def test_bound_report(pts):
 def test_counterexample_shares_one_dual_region() -> None:
     """THEORY 4.3: two extreme points of opposite sign in the dual region (+, +, -, -)."""
     from arrangement import Arrangement
-    from arrangement.certificate import certify
+    from arrangement.certificates.certificate import certify
 
     arr = Arrangement.from_points(
         [["-1/4", -2], ["1/4", -2], ["-37/35", "35/12"], ["37/35", "35/12"]]
@@ -475,8 +479,8 @@ def test_counterexample_minimal_norm_certificate_is_degenerate() -> None:
     at the ends of their intervals (degenerate). Shrinking |p_2|, |p_3| breaks validity.
     """
     from arrangement import Arrangement
-    from arrangement.certificate import certify
-    from arrangement.precertificate import nondegeneracy
+    from arrangement.certificates.certificate import certify
+    from arrangement.certificates.precertificate import nondegeneracy
 
     arr = Arrangement.from_points(
         [["-1/4", -2], ["1/4", -2], ["-37/35", "35/12"], ["37/35", "35/12"]]

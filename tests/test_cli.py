@@ -15,8 +15,8 @@ import networkx as nx
 import pytest
 from clitools import assert_one_line_error, run
 
-from arrangement import cli
-from arrangement.io import data_dir, load_dataset
+from arrangement.cli import app as cli
+from arrangement.core.io import data_dir, load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = data_dir()

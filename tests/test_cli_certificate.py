@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from clitools import assert_one_line_error, run, snapshot
 
-from arrangement.cli import main
-from arrangement.io import data_dir
+from arrangement.cli.app import main
+from arrangement.core.io import data_dir
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = data_dir()
@@ -378,7 +378,7 @@ def test_precertify_bad_atoms(capsys, tmp_path, two, name, content, row, fragmen
 
 
 def test_precertify_bad_atom_rows_in_json_and_npy_are_one_based(capsys, tmp_path, two):
-    # The reader numbers the rows of a JSON list and of a .npy array from 1 (arrangement.io);
+    # The reader numbers the rows of a JSON list and of a .npy array from 1 (arrangement.core.io);
     # the second atom is the bad one in both files.
     js = write(tmp_path, "atoms.json", b'[[1, "3/5", "4/5"], [1, 1, 1]]')
     code, _, err = run(capsys, "precertify", two, "--atoms", js)

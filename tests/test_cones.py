@@ -1,4 +1,4 @@
-"""Tests of the exact projection onto polyhedral cones (:mod:`arrangement.cones`)."""
+"""Tests of the exact projection onto polyhedral cones (:mod:`arrangement.certificates.cones`)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arrangement.cones import (
+from arrangement.certificates.cones import (
     ConeProjection,
     batch_dual_multipliers,
     nnls_float,
     project,
     upper_bound_sq,
 )
-from arrangement.errors import InputError
+from arrangement.core.errors import InputError
 
 
 def _fq(x):

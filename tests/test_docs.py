@@ -31,7 +31,7 @@ def _console_blocks(text: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
 def test_console_examples_match_the_cli(path: Path, capsys, monkeypatch) -> None:
-    from arrangement.cli import main
+    from arrangement.cli.app import main
 
     monkeypatch.chdir(ROOT)
     for command, expected in _console_blocks(path.read_text()):

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from arrangement.errors import InputError
-from arrangement.io import Dataset, data_dir, default_dataset_path, load_dataset, load_vector
-from arrangement.numbers import as_fraction, as_matrix, fraction_str, looks_numeric
+from arrangement.core.errors import InputError
+from arrangement.core.io import Dataset, data_dir, default_dataset_path, load_dataset, load_vector
+from arrangement.core.numbers import as_fraction, as_matrix, fraction_str, looks_numeric
 
 # ------------------------------------------------------------------------------ numbers
 

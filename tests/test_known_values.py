@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import sympy
 
-from arrangement.arrangement import Arrangement
-from arrangement.library import (
+from arrangement.geometry.arrangement import Arrangement
+from arrangement.geometry.library import (
     braid,
     coordinate,
     cover_count,

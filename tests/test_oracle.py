@@ -16,8 +16,8 @@ import oracle
 import pytest
 import sympy
 
-from arrangement.arrangement import Arrangement
-from arrangement.library import braid, coordinate, line_formula_count, type_b
+from arrangement.geometry.arrangement import Arrangement
+from arrangement.geometry.library import braid, coordinate, line_formula_count, type_b
 
 
 def random_points(seed: int, n: int, d: int, spread: int) -> list[list[Fraction]]:

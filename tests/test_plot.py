@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from arrangement import Arrangement, InputError
-from arrangement.certificate import eta
-from arrangement.io import data_dir
+from arrangement.certificates.certificate import eta
+from arrangement.core.io import data_dir
 from arrangement.plot import eta_values, marks, plot_arrangement, sphere_grid
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

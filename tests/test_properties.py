@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import exact_rank
 
-from arrangement.arrangement import Arrangement
+from arrangement.geometry.arrangement import Arrangement
 
 SETTINGS = settings(
     max_examples=100,

@@ -23,7 +23,7 @@ __all__ = ["HERE", "ROOT", "Timer", "lam_max", "markdown_table", "rational", "wr
 
 def rational(x: float, digits: int = 6) -> Fraction:
     """A short exact rational close to ``x`` (``digits`` significant decimal digits)."""
-    from arrangement.numbers import as_fraction
+    from arrangement.core.numbers import as_fraction
 
     return as_fraction(f"{x:.{digits}g}")
 
@@ -34,7 +34,7 @@ def lam_max(arr: Any, y: Sequence[Any]) -> float:
     ``mu = 0`` is optimal iff ``p = y / lam`` is a valid certificate, i.e. iff
     ``sup |eta_y| <= lam``; ``sup |eta_y|^2`` is computed exactly by the certificate code.
     """
-    from arrangement.certificate import certify
+    from arrangement.certificates.certificate import certify
 
     return float(certify(arr, y).sup_norm_squared) ** 0.5
 

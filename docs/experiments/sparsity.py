@@ -19,10 +19,10 @@ import numpy as np
 from _common import HERE, Timer, lam_max, markdown_table, rational, write_page
 
 from arrangement import Arrangement
-from arrangement.certificate import certify
-from arrangement.errors import SolverError
-from arrangement.io import data_dir, load_dataset
-from arrangement.solver import solve
+from arrangement.certificates.certificate import certify
+from arrangement.core.errors import SolverError
+from arrangement.core.io import data_dir, load_dataset
+from arrangement.training.solve import solve
 
 FRACTIONS = (0.9, 0.3, 0.1, 0.03, 0.01, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6)
 SEED = 20260317
@@ -190,8 +190,9 @@ python docs/experiments/sparsity.py
 
 For every dataset the script builds the exact arrangement (all r chambers), computes exactly
 `lam_max = sup |<phi(theta), y>|` (the square root of the exact `sup |eta_y|^2` of
-`arrangement.certificate.certify`; for `lam >= lam_max` the zero measure is optimal), and solves
-`P_lam` with `arrangement.solver.solve` for `lam = f * lam_max`,
+`arrangement.certificates.certificate.certify`; for `lam >= lam_max` the zero measure is optimal),
+and solves
+`P_lam` with `arrangement.training.solve` for `lam = f * lam_max`,
 f in {", ".join(map(str, FRACTIONS))} (rounded to 6 significant digits),
 and `P_0` (`interpolate=True`). The random datasets use the seed {SEED}: coordinates on the
 grid Z/4 in [-3, 3], labels standard normal rounded to 2 decimals.

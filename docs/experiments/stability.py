@@ -5,7 +5,8 @@ Run from the repository root::
     python docs/experiments/stability.py
 
 Target: three atoms in d = 1 at exact rational unit vectors inside open chambers, with a
-vanishing-derivative pre-certificate that :mod:`arrangement.precertificate` proves valid and
+vanishing-derivative pre-certificate that :mod:`arrangement.certificates.precertificate` proves
+valid and
 non-degenerate. Labels ``y = K mu_0 + delta w`` (``w`` a fixed unit vector), ``lam = c delta``.
 The same target is then put on a chamber boundary (a data point added at the kink of one atom).
 Writes ``stability.md``, ``stability.png``, ``stability_precertificate.png`` and
@@ -23,12 +24,12 @@ import numpy as np
 from _common import HERE, Timer, markdown_table, rational, write_page
 
 from arrangement import Arrangement
-from arrangement.certificate import Certificate, certify
-from arrangement.errors import GeometryError
-from arrangement.numbers import fraction_str
+from arrangement.certificates.certificate import Certificate, certify
+from arrangement.certificates.precertificate import min_norm_solution, nondegeneracy, precertificate
+from arrangement.core.errors import GeometryError
+from arrangement.core.numbers import fraction_str
 from arrangement.plot import plot_arrangement
-from arrangement.precertificate import min_norm_solution, nondegeneracy, precertificate
-from arrangement.solver import min_norm_certificate, solve
+from arrangement.training import min_norm_certificate, solve
 
 #: Data (d = 1) and the target measure: (amplitude, exact unit vector theta = (a, b)).
 DATA = ["-2", "-3/2", "-1", "-1/2", "0", "1/2", "1", "3/2", "2"]
@@ -379,16 +380,16 @@ python docs/experiments/stability.py
 - Target mu_0 (amplitude at the exact unit vector theta = (a, b)): {target_text}. The
   neurons have their kinks at x = -b/a = -4/3, 5/12 and -3/4, none of them a data point, so
   every atom is inside an open chamber.
-- `arrangement.precertificate.precertificate` computes the exact vanishing-derivative
+- `arrangement.certificates.precertificate.precertificate` computes the exact vanishing-derivative
   pre-certificate p_V = ({p_v})
   and certifies it: exact sup|eta|^2 = {fraction_str(pre.certificate.sup_norm_squared)},
   valid: {pre.valid}, extreme set equal to the target (strict): {pre.strict}, phi(theta_j)
   independent: {pre.independent}, hence **non-degenerate: {pre.nondegenerate}**. The numerical
-  minimal-norm certificate of P_0 (`arrangement.solver.min_norm_certificate`) is within
+  minimal-norm certificate of P_0 (`arrangement.training.min_norm_certificate`) is within
   {dist_v:.1e} of p_V, as the theory predicts (eta_{{p_V}} = eta_0).
 - Labels y = K mu_0 + delta w with a fixed unit vector w (seed {SEED}), lam = c delta for
   c in {", ".join(f"{c:g}" for c in CS)}, delta from {DELTAS[0]:.0e} to {DELTAS[-1]:.1e};
-  P_lam solved by `arrangement.solver.solve` (merge_tol {MERGE_TOL:g}).
+  P_lam solved by `arrangement.training.solve` (merge_tol {MERGE_TOL:g}).
 - Errors: the atoms within {RADIUS} rad of a target atom form its cluster; location error =
   angle between the target atom and the heaviest atom of its cluster, amplitude error =
   |cluster mass - target amplitude|; both maximised over the three target atoms.

@@ -8,7 +8,8 @@ Run from the repository root::
 For a valid certificate ``p`` with ``sup |eta_p| = 1`` and extreme set ``E``, every minimiser
 is supported on ``E``; if the ``phi(theta)``, ``theta`` in ``E``, are linearly independent the
 minimiser is unique and its amplitudes solve ``Phi_E a = y - lam p``
-(:func:`arrangement.bounds.uniqueness`, exact over Q). The dual vector of a numerical solve is
+(:func:`arrangement.certificates.bounds.uniqueness`, exact over Q). The dual vector of a numerical
+solve is
 only approximately valid, so exact instances are *constructed*: an exact certificate (a
 pre-certificate of a target measure, or the counterexample of ``THEORY.md`` 4.3), labels
 ``y = K mu_0 + lam p`` for which it is the optimal dual vector, then the exact test, then the
@@ -30,14 +31,14 @@ from _common import HERE, Timer, markdown_table, write_page
 from stability import BOUNDARY_POINT, DATA, TARGET, one_sided
 
 from arrangement import Arrangement
-from arrangement.bounds import uniqueness
-from arrangement.certificate import Certificate, certify
-from arrangement.errors import ArrangementError
-from arrangement.io import data_dir, load_dataset
-from arrangement.numbers import fraction_str
+from arrangement.certificates.bounds import uniqueness
+from arrangement.certificates.certificate import Certificate, certify
+from arrangement.certificates.precertificate import nondegeneracy, precertificate
+from arrangement.core.errors import ArrangementError
+from arrangement.core.io import data_dir, load_dataset
+from arrangement.core.numbers import fraction_str
 from arrangement.plot import plot_arrangement
-from arrangement.precertificate import nondegeneracy, precertificate
-from arrangement.solver import solve
+from arrangement.training.solve import solve
 
 LAM = Fraction(1, 10)
 Q = Fraction
@@ -315,7 +316,7 @@ Command (about {clock():.0f} s on 2 cores; it rewrites this page and the figure)
 python docs/experiments/uniqueness.py
 ```
 
-`arrangement.bounds.uniqueness` decides, over Q, whether the feature vectors
+`arrangement.certificates.bounds.uniqueness` decides, over Q, whether the feature vectors
 `phi(theta) = relu(X theta)` of the extreme set E of a valid certificate with sup|eta| = 1
 are linearly independent. If they are, every minimiser is supported on E with the same
 `K mu`, so the minimiser is **unique**, and its amplitudes are the exact solution of
@@ -326,7 +327,7 @@ dual vector of P_lam for given data is in general not rational. The instances ar
 constructed exactly: an exact certificate p (the vanishing-derivative pre-certificate of a
 target measure mu_0 with rational atoms, or the certificate of THEORY 4.3), and labels
 `y = K mu_0 + lam p` with lam = {fraction_str(LAM)}, for which p is the optimal dual vector and
-mu_0 a minimiser. The numerical solver (`arrangement.solver.solve`, all chambers) is then run
+mu_0 a minimiser. The numerical solver (`arrangement.training.solve`, all chambers) is then run
 on the same (y, lam) as an independent check: it must return exactly the atoms of E.
 
 {table}

@@ -38,13 +38,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from arrangement._linalg import fmpq_matrix, rank, to_fraction
-from arrangement.errors import InputError
-from arrangement.numbers import as_fraction, fraction_str
+from arrangement.core.errors import InputError
+from arrangement.core.linalg import fmpq_matrix, rank, to_fraction
+from arrangement.core.numbers import as_fraction, fraction_str
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
-    from arrangement.certificate import Certificate
+    from arrangement.certificates.certificate import Certificate
+    from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
     "Amplitude",

@@ -6,8 +6,9 @@ give the same hyperplane; the arrangement stores each distinct hyperplane once, 
 integer normal, and keeps the map from input rows to hyperplanes so that every result can be
 reported in the user's row indices.
 
-The algorithms live in their own modules (:mod:`arrangement.enumeration`,
-:mod:`arrangement.lattice`, :mod:`arrangement.faces`, :mod:`arrangement.graph`); the methods
+The algorithms live in their own modules (:mod:`arrangement.geometry.enumeration`,
+:mod:`arrangement.geometry.lattice`, :mod:`arrangement.geometry.faces`,
+:mod:`arrangement.geometry.graph`); the methods
 here are thin, cached entry points to them.
 """
 
@@ -20,17 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from arrangement._linalg import int_array, primitive, rank, sign
-from arrangement.errors import InputError
-from arrangement.numbers import as_fraction, as_matrix
+from arrangement.core.errors import InputError
+from arrangement.core.linalg import int_array, primitive, rank, sign
+from arrangement.core.numbers import as_fraction, as_matrix
 
 if TYPE_CHECKING:
     import networkx as nx
     import sympy
 
-    from arrangement.faces import Face
-    from arrangement.lattice import Flat
-    from arrangement.regions import Regions
+    from arrangement.geometry.faces import Face
+    from arrangement.geometry.lattice import Flat
+    from arrangement.geometry.regions import Regions
 
 __all__ = ["Arrangement"]
 
@@ -183,11 +184,12 @@ class Arrangement:
 
         Notes
         -----
-        Output-sensitive and LP-free; see :func:`arrangement.enumeration.enumerate_chambers`
+        Output-sensitive and LP-free; see
+        :func:`arrangement.geometry.enumeration.enumerate_chambers`
         (``O(n D^2 r)`` integer operations for ``r`` chambers).
         """
-        from arrangement.enumeration import enumerate_chambers
-        from arrangement.regions import Regions
+        from arrangement.geometry.enumeration import enumerate_chambers
+        from arrangement.geometry.regions import Regions
 
         def build() -> Regions:
             signs, wits = enumerate_chambers(
@@ -227,37 +229,37 @@ class Arrangement:
     # ------------------------------------------------------------------ lattice, faces, graph
     def flats(self) -> list[Flat]:
         """The intersection lattice: every flat with its rank and Möbius value."""
-        from arrangement.lattice import flats
+        from arrangement.geometry.lattice import flats
 
         return flats(self)
 
     def characteristic_polynomial(self) -> sympy.Poly:
         """Characteristic polynomial ``chi(t) = sum_X mu(X) t^dim(X)`` in dimension ``D``."""
-        from arrangement.lattice import characteristic_polynomial
+        from arrangement.geometry.lattice import characteristic_polynomial
 
         return characteristic_polynomial(self)
 
     def is_general_position(self) -> bool:
         """Whether the input rows are distinct and every ``D`` of them are independent."""
-        from arrangement.lattice import is_general_position
+        from arrangement.geometry.lattice import is_general_position
 
         return is_general_position(self)
 
     def f_vector(self) -> tuple[int, ...]:
         """Number of faces of each dimension ``0..D`` (cones in ``R^D``)."""
-        from arrangement.faces import f_vector
+        from arrangement.geometry.faces import f_vector
 
         return f_vector(self)
 
     def faces(self, dim: int | None = None) -> list[Face]:
         """All faces (or those of dimension ``dim``) with relative-interior witnesses."""
-        from arrangement.faces import faces
+        from arrangement.geometry.faces import faces
 
         return faces(self, dim=dim)
 
     def adjacency_graph(self) -> nx.Graph:
         """The chamber graph: chambers joined when they share a wall."""
-        from arrangement.graph import adjacency_graph
+        from arrangement.geometry.graph import adjacency_graph
 
         return adjacency_graph(self)
 

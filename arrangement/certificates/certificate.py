@@ -7,7 +7,7 @@ For a dual vector ``p`` (one rational per input row) the certificate is
 On the closed chamber ``K_s = {theta : s_h <theta, n_h> >= 0}`` it is the linear function
 ``<v_s, theta>`` with ``v_s = sum over rows active in s of p_i xt_i``. Its maximum over
 ``K_s ∩ S^d`` is ``||P_{K_s}(v_s)||`` (attained only at ``P/||P||`` when ``P != 0``), its minimum is
-``-||P_{K_s}(-v_s)||``; both projections are rational (:mod:`arrangement.cones`). Hence
+``-||P_{K_s}(-v_s)||``; both projections are rational (:mod:`arrangement.certificates.cones`). Hence
 
     sup |eta_p|^2 = max over chambers s of max(||P_{K_s}(v_s)||^2, ||P_{K_s}(-v_s)||^2)
 
@@ -15,7 +15,8 @@ is an exact rational number and every maximiser is a rational direction.
 
 Pruning. Most chambers are far from the supremum. A batched floating-point solve proposes
 non-negative dual multipliers ``mu`` for every chamber; rounded to rationals, they give exact upper
-bounds ``||v + G^T mu||^2`` (:func:`arrangement.cones.upper_bound_sq`). A chamber whose exact
+bounds ``||v + G^T mu||^2`` (:func:`arrangement.certificates.cones.upper_bound_sq`). A chamber
+whose exact
 bound is below the best exact value found so far can contain no maximiser, so it is skipped. Every
 other chamber takes the *exact path* (exact projection with a KKT check). Because every maximiser
 lies in a chamber whose bound is at least the supremum, the supremum, the verdict and the full set
@@ -32,13 +33,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from arrangement._linalg import int_array, int_matmul, sign
-from arrangement.cones import ConeProjection, batch_dual_multipliers, project
-from arrangement.errors import InputError, SolverError
-from arrangement.numbers import as_fraction, fraction_str
+from arrangement.certificates.cones import ConeProjection, batch_dual_multipliers, project
+from arrangement.core.errors import InputError, SolverError
+from arrangement.core.linalg import int_array, int_matmul, sign
+from arrangement.core.numbers import as_fraction, fraction_str
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
+    from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
     "Certificate",
@@ -245,7 +246,8 @@ class Certificate:
         Parameters
         ----------
         bounds : bool, optional
-            Include ``"support_bound"`` and ``"unique"`` (see :mod:`arrangement.bounds`).
+            Include ``"support_bound"`` and ``"unique"`` (see
+            :mod:`arrangement.certificates.bounds`).
 
         Returns
         -------
@@ -265,7 +267,7 @@ class Certificate:
             "shared_dual_regions": [list(k) for k in self.shared_dual_regions()],
         }
         if bounds:
-            from arrangement.bounds import support_bounds, uniqueness
+            from arrangement.certificates.bounds import support_bounds, uniqueness
 
             out["support_bound"] = {
                 b.name: b.to_dict() for b in support_bounds(self.arrangement, certificate=self)

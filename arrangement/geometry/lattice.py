@@ -17,10 +17,10 @@ import networkx as nx
 import numpy as np
 import sympy
 
-from arrangement._linalg import canonical_rows, int_matmul, kernel_basis
+from arrangement.core.linalg import canonical_rows, int_matmul, kernel_basis
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
+    from arrangement.geometry.arrangement import Arrangement
 
 #: ``progress(done, total)``; ``total`` is ``None`` when it is not known in advance.
 ProgressFn = Callable[[int, "int | None"], None]

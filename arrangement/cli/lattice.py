@@ -1,6 +1,7 @@
 """Subcommands ``faces`` and ``lattice`` (registered on import by the CLI).
 
-Thin wrappers around :func:`arrangement.faces.faces` and :func:`arrangement.lattice.flats`:
+Thin wrappers around :func:`arrangement.geometry.faces.faces` and
+:func:`arrangement.geometry.lattice.flats`:
 every face and every flat, reported in the input rows of the data file.
 """
 
@@ -11,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from arrangement.cli import (
+from arrangement.cli.app import (
     EXIT_OK,
     add_dataset_arguments,
     emit_json,
@@ -19,7 +20,7 @@ from arrangement.cli import (
     open_output,
     subcommand,
 )
-from arrangement.progress import Progress
+from arrangement.core.progress import Progress
 
 __all__: list[str] = []
 
@@ -39,9 +40,9 @@ def _faces_args(parser: argparse.ArgumentParser) -> None:
     "interior, length D]}. Faces are grouped by the flat they span, chambers first.",
 )
 def _faces(args: argparse.Namespace) -> int:
-    from arrangement.errors import InputError
-    from arrangement.faces import faces
-    from arrangement.lattice import flats
+    from arrangement.core.errors import InputError
+    from arrangement.geometry.faces import faces
+    from arrangement.geometry.lattice import flats
 
     dataset, arr = load_arrangement(args)
     if args.dim is not None and not 0 <= args.dim <= arr.dimension:
@@ -75,7 +76,7 @@ def _lattice_args(parser: argparse.ArgumentParser) -> None:
     "characteristic polynomial sums mu(X) t^dim(X).",
 )
 def _lattice(args: argparse.Namespace) -> int:
-    from arrangement.lattice import flats
+    from arrangement.geometry.lattice import flats
 
     dataset, arr = load_arrangement(args, chambers=False)
     with Progress(None, "intersection lattice: flats found") as bar:

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from arrangement import Arrangement
-from arrangement._linalg import primitive
-from arrangement.errors import InputError, SolverError
-from arrangement.io import data_dir, load_dataset
-from arrangement.solver import Solution, min_norm_certificate, solve
+from arrangement.core.errors import InputError, SolverError
+from arrangement.core.io import data_dir, load_dataset
+from arrangement.core.linalg import primitive
+from arrangement.training import Solution, min_norm_certificate, solve
 
 
 def dataset(name: str) -> tuple[Arrangement, tuple[Q, ...]]:
@@ -513,7 +513,7 @@ def test_to_dict_keys():
 
 
 def _parser() -> argparse.ArgumentParser:
-    from arrangement.cli import build_parser
+    from arrangement.cli.app import build_parser
 
     return build_parser()
 
@@ -571,7 +571,7 @@ def test_cli_requires_a_problem():
     ],
 )
 def test_cli_bad_lam_is_one_line_and_exit_1(argv, capsys):
-    from arrangement.cli import main
+    from arrangement.cli.app import main
 
     code = main(["solve", str(data_dir() / "line7.csv"), *argv])
     err = capsys.readouterr().err
@@ -580,7 +580,7 @@ def test_cli_bad_lam_is_one_line_and_exit_1(argv, capsys):
 
 
 def test_cli_unlabelled_data_is_one_line_and_exit_1(capsys):
-    from arrangement.cli import main
+    from arrangement.cli.app import main
 
     code = main(["solve", str(data_dir() / "counterexample.csv"), "--interpolate"])
     err = capsys.readouterr().err
@@ -625,7 +625,7 @@ def test_vertex_of_the_optimal_face_has_at_most_n_atoms():
 
 
 def test_cli_vertex_flag(capsys):
-    from arrangement.cli import main
+    from arrangement.cli.app import main
 
     assert (
         main(["solve", str(data_dir() / "anscombe1.csv"), "--interpolate", "--vertex", "--json"])

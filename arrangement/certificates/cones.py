@@ -21,7 +21,7 @@ rational arithmetic (guaranteed to terminate) computes the answer.
 
 Any ``mu >= 0`` gives the exact upper bound ``||P_K(v)||^2 <= ||v + G^T mu||^2``
 (:func:`upper_bound_sq`), which is how chambers are skipped cheaply in
-:mod:`arrangement.certificate`.
+:mod:`arrangement.certificates.certificate`.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement._linalg import primitive, row_scale, scaled_floats
-from arrangement.errors import InputError, SolverError
+from arrangement.core.errors import InputError, SolverError
+from arrangement.core.linalg import primitive, row_scale, scaled_floats
 
 __all__ = [
     "ConeProjection",

@@ -8,7 +8,7 @@ Three file formats are read, chosen by the file suffix:
     are no labels. With a header, the column named ``y`` is the label (``label_column=NAME``
     picks another, ``no_label=True`` makes every column a feature). Blank lines and lines starting
     with ``#`` are skipped. Every cell must be a number in the syntax of
-    :func:`arrangement.numbers.as_fraction` (``0.1``, ``-3/7``, ``2.5e-3``).
+    :func:`arrangement.core.numbers.as_fraction` (``0.1``, ``-3/7``, ``2.5e-3``).
 ``.npy``
     A 2-D numpy array of integers or floats (``N x d``), all columns features, no labels.
     Pickled (object) arrays are refused.
@@ -17,7 +17,7 @@ Three file formats are read, chosen by the file suffix:
     ``{"points": [...], "labels": [...]}`` (equivalently ``{"X": [...], "y": [...]}``; labels
     optional). Numbers may be JSON numbers or strings such as ``"3/7"``.
 
-Every problem raises :class:`~arrangement.errors.InputError` naming the file and, when it is
+Every problem raises :class:`~arrangement.core.errors.InputError` naming the file and, when it is
 about one row, the row: the 1-based line number in the file for text problems (the header is
 line 1; JSON syntax errors likewise), and the 1-based index of the data row for a bad entry of a
 ``.npy`` array or of a JSON list of rows. Files are opened read-only and never modified.
@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from arrangement.errors import InputError
-from arrangement.numbers import as_fraction, as_matrix, looks_numeric
+from arrangement.core.errors import InputError
+from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric
 
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
@@ -98,7 +98,7 @@ class Dataset:
 
 def data_dir() -> Path:
     """Return the directory of the bundled datasets (``data/`` of a source checkout)."""
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"
 
 
 def default_dataset_path() -> Path:

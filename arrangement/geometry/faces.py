@@ -2,7 +2,8 @@
 
 Every face ``F`` of a central arrangement spans a flat ``X`` (the intersection of the
 hyperplanes that contain ``F``), and ``F`` is a chamber of the restriction ``A^X``. So the faces
-are enumerated flat by flat with the chamber algorithm of :mod:`arrangement.enumeration`, run in
+are enumerated flat by flat with the chamber algorithm of :mod:`arrangement.geometry.enumeration`,
+run in
 the coordinates of an integer basis of ``X``: ``f_k = sum over flats X of dimension k of
 r(A^X)``. A face is reported by its sign vector in ``{-1, 0, +1}`` and a primitive integer point
 of its relative interior.
@@ -15,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from arrangement._linalg import int_array, int_matmul, primitive
-from arrangement.enumeration import enumerate_chambers, restrict
-from arrangement.lattice import Flat, ProgressFn, flats
+from arrangement.core.linalg import int_array, int_matmul, primitive
+from arrangement.geometry.enumeration import enumerate_chambers, restrict
+from arrangement.geometry.lattice import Flat, ProgressFn, flats
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
+    from arrangement.geometry.arrangement import Arrangement
 
 __all__ = ["Face", "f_vector", "faces"]
 
@@ -40,7 +41,7 @@ class Face:
     witness : tuple of int
         A primitive integer point of the relative interior (zero for the face ``{0}``).
     flat : int
-        Index of the flat spanned by the face in :func:`arrangement.lattice.flats`.
+        Index of the flat spanned by the face in :func:`arrangement.geometry.lattice.flats`.
     """
 
     signs: tuple[int, ...]

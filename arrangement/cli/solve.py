@@ -2,11 +2,12 @@
 
 ``arrangement solve FILE --lam 1/100 [--json]`` solves ``P_lam`` and ``arrangement solve FILE
 --interpolate`` solves ``P_0`` through the exact reformulation over all chambers
-(:func:`arrangement.solver.solve`). The labels are the ``y`` column of the CSV (or the column
+(:func:`arrangement.training.solve.solve`). The labels are the ``y`` column of the CSV (or the
+column
 named by ``--label-column``); ``lam`` is read exactly (``1/100``, ``0.01`` and ``1e-2`` are the
 same number). The command is thin: it parses, calls the library and prints.
 
-It registers itself with :func:`arrangement.cli.subcommand` when imported.
+It registers itself with :func:`arrangement.cli.app.subcommand` when imported.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import sys
 from fractions import Fraction
 from typing import Any
 
-from arrangement.cli import subcommand
-from arrangement.errors import InputError
-from arrangement.numbers import as_fraction, fraction_str
+from arrangement.cli.app import subcommand
+from arrangement.core.errors import InputError
+from arrangement.core.numbers import as_fraction, fraction_str
 
 __all__ = ["DESCRIPTION", "HELP", "configure", "format_solution", "run"]
 
@@ -38,7 +39,7 @@ DESCRIPTION = (
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``arrangement solve`` to ``parser``."""
-    from arrangement.cli import add_dataset_arguments
+    from arrangement.cli.app import add_dataset_arguments
 
     add_dataset_arguments(parser)
     which = parser.add_mutually_exclusive_group(required=True)
@@ -72,8 +73,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 @subcommand("solve", help=HELP, configure=configure, description=DESCRIPTION)
 def run(args: argparse.Namespace) -> int:
     """Run ``arrangement solve``; return the exit status (errors are raised, not printed)."""
-    from arrangement.cli import emit_json, load_arrangement
-    from arrangement.solver import DEFAULT_TOL, solve
+    from arrangement.cli.app import emit_json, load_arrangement
+    from arrangement.training.solve import DEFAULT_TOL, solve
 
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
     if lam is not None and lam <= 0:
@@ -112,7 +113,7 @@ def _fmt_vec(values: Any, width: int = 9) -> str:
 
 
 def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
-    """Human-readable report of a :class:`~arrangement.solver.Solution`.
+    """Human-readable report of a :class:`~arrangement.training.solve.Solution`.
 
     It separates the numeric part (the interior-point solution) from the rigorous part (the
     exact analysis of the rounded dual vector and the exact support bounds).

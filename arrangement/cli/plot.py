@@ -8,8 +8,9 @@ Usage::
     arrangement plot FILE --interpolate -o out.png       # the same for P_0
 
 The command is thin: it reads the files, calls :func:`arrangement.plot.plot_arrangement` (and
-:func:`arrangement.solver.solve` for ``--lam`` / ``--interpolate``) and writes the picture. It
-registers itself with :func:`arrangement.cli.subcommand` when imported.
+:func:`arrangement.training.solve.solve` for ``--lam`` / ``--interpolate``) and writes the picture.
+It
+registers itself with :func:`arrangement.cli.app.subcommand` when imported.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from arrangement.cli import subcommand
-from arrangement.errors import InputError
+from arrangement.cli.app import subcommand
+from arrangement.core.errors import InputError
 
 __all__ = ["HELP", "configure", "run"]
 
@@ -31,7 +32,7 @@ _FORMATS = (".png", ".pdf", ".svg")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``arrangement plot`` to ``parser``."""
-    from arrangement.cli import add_dataset_arguments
+    from arrangement.cli.app import add_dataset_arguments
 
     add_dataset_arguments(parser)
     what = parser.add_mutually_exclusive_group()
@@ -78,11 +79,11 @@ def run(args: argparse.Namespace) -> int:
     InputError
         For unreadable data or dual files, ``d`` other than 1 or 2, a dual vector of the wrong
         length, missing labels with ``--lam`` / ``--interpolate``, an unsupported output suffix
-        or an output path equal to the input file. :func:`arrangement.cli.main` turns it into
+        or an output path equal to the input file. :func:`arrangement.cli.app.main` turns it into
         one line on standard error and exit status 1.
     """
-    from arrangement.cli import _same_file, load_arrangement
-    from arrangement.io import load_vector
+    from arrangement.cli.app import load_arrangement, same_file
+    from arrangement.core.io import load_vector
     from arrangement.plot import plot_arrangement
 
     out = Path(args.output)
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dpi < 10 or args.dpi > 1200:
         raise InputError("--dpi must be between 10 and 1200")
     dataset, arr = load_arrangement(args)
-    if _same_file(out, dataset.source):
+    if same_file(out, dataset.source):
         raise InputError("refusing to overwrite the input file", source=str(out))
     if arr.dimension not in (2, 3):  # fail before any solving
         raise InputError(
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 "--lam and --interpolate need labels (a 'y' column or --label-column)",
                 source=dataset.source,
             )
-        from arrangement.solver import solve
+        from arrangement.training.solve import solve
 
         if args.interpolate:
             solution = solve(arr, dataset.labels, interpolate=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from arrangement.library import cover_count
+from arrangement.geometry.library import cover_count
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
+    from arrangement.geometry.arrangement import Arrangement
 
 __all__ = ["check_invariants", "zaslavsky_count"]
 
@@ -41,7 +41,7 @@ def check_invariants(arr: Arrangement) -> dict[str, bool]:
     >>> all(check_invariants(Arrangement.from_points([[0, 0], [1, 0], [0, 1], [2, 2]])).values())
     True
     """
-    from arrangement.graph import walls
+    from arrangement.geometry.graph import walls
 
     reg = arr.regions()
     r = len(reg)

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 import flint
 
-from arrangement._linalg import fmpq_matrix, primitive, rank, to_fraction
-from arrangement.bounds import feature_matrix
-from arrangement.certificate import Certificate, ExtremePoint, certify
-from arrangement.errors import GeometryError, InputError
-from arrangement.numbers import as_fraction, fraction_str
+from arrangement.certificates.bounds import feature_matrix
+from arrangement.certificates.certificate import Certificate, ExtremePoint, certify
+from arrangement.core.errors import GeometryError, InputError
+from arrangement.core.linalg import fmpq_matrix, primitive, rank, to_fraction
+from arrangement.core.numbers import as_fraction, fraction_str
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
+    from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
     "Atom",

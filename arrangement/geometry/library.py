@@ -11,7 +11,7 @@ The counts stated in the docstrings are classical and serve as test oracles; so 
 
 Examples
 --------
->>> from arrangement.library import braid, cover_count
+>>> from arrangement.geometry.library import braid, cover_count
 >>> [[str(v) for v in point] for point in braid(3)]
 [['1', '0'], ['0', '1/3'], ['-1/2', '1/2']]
 >>> cover_count(4, 2)
@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from itertools import combinations
 
-from arrangement._linalg import primitive, rank
-from arrangement.errors import InputError
+from arrangement.core.errors import InputError
+from arrangement.core.linalg import primitive, rank
 
 __all__ = [
     "braid",

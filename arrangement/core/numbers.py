@@ -10,7 +10,7 @@ decides what a number is. The rules:
   so ``0.1`` is ``1/10``, not ``3602879701896397/36028797018963968``;
 - :class:`~decimal.Decimal` values are exact already;
 - ``bool``, NaN, infinities, complex numbers and decimal exponents beyond ``+-1000`` are rejected
-  with :class:`~arrangement.errors.InputError`.
+  with :class:`~arrangement.core.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from arrangement.errors import InputError
+from arrangement.core.errors import InputError
 
 __all__ = [
     "MAX_EXPONENT",
@@ -143,7 +143,7 @@ def as_fraction(value: Any, *, source: str | None = None, row: int | None = None
     >>> as_fraction("nan", source="data.csv", row=3)
     Traceback (most recent call last):
     ...
-    arrangement.errors.InputError: data.csv: row 3: not a finite number: 'nan'
+    arrangement.core.errors.InputError: data.csv: row 3: not a finite number: 'nan'
     """
     if isinstance(value, (bool, np.bool_)):
         raise InputError(f"a boolean is not a number: {value!r}", source=source, row=row)
@@ -241,7 +241,7 @@ def as_matrix(rows: Any, *, source: str = "<input>", first_row: int = 0) -> list
     >>> as_matrix([[1, 2], [3]])
     Traceback (most recent call last):
     ...
-    arrangement.errors.InputError: <input>: row 1: expected 2 entries like row 0, found 1
+    arrangement.core.errors.InputError: <input>: row 1: expected 2 entries like row 0, found 1
 
     Notes
     -----

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from arrangement.lattice import ProgressFn
-from arrangement.numbers import fraction_str
+from arrangement.core.numbers import fraction_str
+from arrangement.geometry.lattice import ProgressFn
 
 if TYPE_CHECKING:
-    from arrangement.arrangement import Arrangement
+    from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
     "adjacency_graph",

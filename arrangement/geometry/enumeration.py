@@ -21,7 +21,7 @@ from functools import cmp_to_key
 
 import numpy as np
 
-from arrangement._linalg import canonical_rows, int_array, int_matmul, kernel_basis, max_abs
+from arrangement.core.linalg import canonical_rows, int_array, int_matmul, kernel_basis, max_abs
 
 __all__ = ["enumerate_chambers", "restrict"]
 

@@ -1,7 +1,8 @@
 """Subcommands ``certify``, ``precertify`` and ``bound`` (registered on import by the CLI).
 
-Thin wrappers: they read files, call :mod:`arrangement.certificate`,
-:mod:`arrangement.precertificate` and :mod:`arrangement.bounds`, and print.
+Thin wrappers: they read files, call :mod:`arrangement.certificates.certificate`,
+:mod:`arrangement.certificates.precertificate` and :mod:`arrangement.certificates.bounds`, and
+print.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import argparse
 import sys
 from typing import Any
 
-from arrangement.cli import (
+from arrangement.cli.app import (
     EXIT_OK,
     add_dataset_arguments,
     emit_json,
     load_arrangement,
     subcommand,
 )
-from arrangement.errors import InputError
-from arrangement.io import load_dataset, load_vector
-from arrangement.numbers import as_fraction, fraction_str
+from arrangement.core.errors import InputError
+from arrangement.core.io import load_dataset, load_vector
+from arrangement.core.numbers import as_fraction, fraction_str
 
 __all__: list[str] = []
 
@@ -75,9 +76,9 @@ def _certify_args(parser: argparse.ArgumentParser) -> None:
     "pattern, the support bounds and the exact uniqueness test.",
 )
 def _certify(args: argparse.Namespace) -> int:
-    from arrangement.bounds import uniqueness
-    from arrangement.certificate import certify
-    from arrangement.precertificate import nondegeneracy
+    from arrangement.certificates.bounds import uniqueness
+    from arrangement.certificates.certificate import certify
+    from arrangement.certificates.precertificate import nondegeneracy
 
     dataset, arr = load_arrangement(args)
     dual = load_vector(args.dual, length=arr.n_points, name="dual")
@@ -171,7 +172,7 @@ def _precertify_args(parser: argparse.ArgumentParser) -> None:
     "(exactly), certify eta_{p_V} exactly and report the non-degenerate source condition.",
 )
 def _precertify(args: argparse.Namespace) -> int:
-    from arrangement.precertificate import precertificate
+    from arrangement.certificates.precertificate import precertificate
 
     dataset, arr = load_arrangement(args)
     atoms = load_dataset(args.atoms, no_label=True)
@@ -213,7 +214,7 @@ def _bound_args(parser: argparse.ArgumentParser) -> None:
     "the face bound, d = 1), each with its hypothesis and value.",
 )
 def _bound(args: argparse.Namespace) -> int:
-    from arrangement.bounds import bound_report
+    from arrangement.certificates.bounds import bound_report
 
     dataset, arr = load_arrangement(args)
     rec = bound_report(arr)

@@ -1,0 +1,484 @@
+"""What every picture shares: marks, eta on a grid, projections of the sphere, labels, legends.
+
+Pictures of small arrangements: the circle S^1 (``d = 1``) and the sphere S^2 (``d = 2``).
+
+A neuron ``theta = (a, b)`` lives on the unit sphere of weight space ``R^D`` (``D = d + 1``); the
+hyperplane of a data point ``x_i`` is ``{theta : <theta, (x_i, 1)> = 0}``, so on the sphere it is a
+pair of antipodal points (``d = 1``) or a great circle (``d = 2``), and the chambers are arcs or
+spherical polygons. Given a dual vector ``p``, the picture also shows the certificate
+``eta_p(theta) = sum_i p_i relu(<theta, xt_i>)``, its extreme points (where ``|eta_p|`` is
+maximal, as found by the exact certificate) and the atoms of a solution.
+
+Only the picture is numerical: the colours come from a dense grid of float evaluations of
+``eta_p``. Every combinatorial fact drawn (hyperplanes, chambers, extreme points, atoms) comes from
+the exact objects passed in.
+
+matplotlib is imported only when a picture is drawn, and no global state (``pyplot``, the
+backend) is touched: figures are plain :class:`matplotlib.figure.Figure` objects, saved with the
+Agg renderer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from arrangement.core.errors import InputError
+from arrangement.core.linalg import scaled_floats
+from arrangement.core.numbers import as_fraction, readable
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from arrangement.geometry.arrangement import Arrangement
+
+__all__ = ["Mark", "Projection", "eta_values", "marks", "sphere_grid"]
+
+Projection = Literal["lambert", "orthographic"]
+
+#: Chambers whose labels are written on the picture (above this, labels would be unreadable).
+MAX_CHAMBER_LABELS = 40
+#: Chambers (arcs) of the circle whose activation patterns are written (d = 1).
+MAX_ARC_LABELS = 16
+#: Hyperplanes whose labels are written on the picture.
+MAX_HYPERPLANE_LABELS = 12
+#: Atoms whose amplitudes are written next to them.
+MAX_ATOM_LABELS = 12
+
+_POS, _NEG = "#b2182b", "#2166ac"  # the two ends of the RdBu colour map
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A point of the sphere to mark: an extreme point or an atom.
+
+    Attributes
+    ----------
+    direction : numpy.ndarray
+        Unit vector (float, length ``D``); only for drawing.
+    value : float
+        The sign of an extreme point (``+1`` / ``-1``) or the amplitude of an atom.
+    """
+
+    direction: np.ndarray
+    value: float
+
+
+# ---------------------------------------------------------------------------- numerics
+
+
+def _float_rows(rows: Sequence[Sequence[Any]]) -> np.ndarray:
+    return np.array([[float(x) for x in r] for r in rows], dtype=float).reshape(len(rows), -1)
+
+
+def _normal_directions(arr: Arrangement) -> np.ndarray:
+    """The normals as floats, each rescaled by a power of two (only directions are drawn)."""
+    rows = [scaled_floats([Fraction(x) for x in r]) for r in arr.normals]
+    return np.array(rows, dtype=float).reshape(len(rows), arr.dimension)
+
+
+def _solution_dual(dual: Any) -> Any:
+    """A solution stands for its dual vector."""
+    if hasattr(dual, "dual") and not isinstance(dual, (str, bytes)):
+        return dual.dual
+    return dual
+
+
+def _dual_vector(arr: Arrangement, dual: Any) -> np.ndarray:
+    """The dual vector as floats, after the exact check of every entry and of the length."""
+    from arrangement.certificates.certificate import dual_vector
+
+    return np.array([float(v) for v in dual_vector(arr, _solution_dual(dual), source="dual")])
+
+
+def eta_values(arr: Arrangement, dual: Any, thetas: Any) -> np.ndarray:
+    """Evaluate ``eta_p(theta) = sum_i p_i relu(<theta, xt_i>)`` in floating point.
+
+    Parameters
+    ----------
+    arr : Arrangement
+        The arrangement (its :attr:`~Arrangement.augmented` rows ``xt_i``).
+    dual : sequence of numbers
+        ``p``, one entry per input row (exact numbers, floats or strings such as ``"3/7"``).
+    thetas : array_like
+        ``(M, D)`` points of weight space (not necessarily unit vectors).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(M,)`` float values; for pictures and numerical experiments only (the exact supremum
+        is the business of :mod:`arrangement.certificates.certificate`).
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> arr = Arrangement.from_points([[0], [1]])
+    >>> eta_values(arr, [1, "-1/2"], [[1, 0], [1, 1], [0, -1]]).tolist()
+    [-0.5, 0.0, 0.0]
+
+    Notes
+    -----
+    ``O(M N D)``.
+    """
+    p = _dual_vector(arr, dual)
+    x = _float_rows(arr.augmented)
+    t = np.asarray(thetas, dtype=float).reshape(-1, arr.dimension)
+    return np.maximum(t @ x.T, 0.0) @ p
+
+
+def _unit(v: Sequence[Any]) -> np.ndarray:
+    # rescale by a power of two first, so that huge or tiny exact directions stay in range
+    w = np.array(scaled_floats([as_fraction(x) for x in v]), dtype=float)
+    n = float(np.linalg.norm(w))
+    if n == 0.0:
+        raise InputError("a direction to mark is the zero vector")
+    return w / n
+
+
+def marks(items: Any, *, kind: Literal["atom", "extreme"] = "atom") -> list[Mark]:
+    """Turn atoms or extreme points, in any of the toolkit's forms, into :class:`Mark` values.
+
+    Parameters
+    ----------
+    items : iterable or object
+        A solution (anything with an ``atoms`` attribute), a certificate (anything with an
+        ``maximisers`` attribute), or an iterable of objects with a ``direction`` and an
+        ``amplitude`` (atoms) or a ``sign`` (extreme points), or of pairs ``(direction, value)``.
+    kind : {"atom", "extreme"}
+        Which attribute to read the value from when the items are objects.
+
+    Returns
+    -------
+    list of Mark
+
+    Examples
+    --------
+    >>> [(m.direction.tolist(), m.value) for m in marks([((3, 4), "1/2")])]
+    [([0.6, 0.8], 0.5)]
+    """
+    if items is None:
+        return []
+    if kind == "atom" and hasattr(items, "atoms"):
+        items = items.atoms
+    if kind == "extreme" and hasattr(items, "maximisers"):
+        items = items.maximisers
+    out: list[Mark] = []
+    for item in items:
+        if hasattr(item, "direction"):
+            value = getattr(item, "amplitude", None) if kind == "atom" else None
+            if value is None:
+                value = getattr(item, "sign", None)
+            if value is None:
+                value = getattr(item, "amplitude", 1)
+            direction = item.direction
+        else:
+            direction, value = item
+        out.append(Mark(_unit(direction), float(as_fraction(value))))
+    return out
+
+
+def _extreme_marks(arr: Arrangement, dual: Any, extreme_points: Any) -> tuple[list[Mark], Any]:
+    """Extreme points to draw and the exact certificate they came from (or ``None``)."""
+    if not isinstance(extreme_points, str):
+        return marks(extreme_points, kind="extreme"), None
+    if extreme_points != "auto":
+        raise InputError(
+            f"extreme_points must be 'auto', None or a sequence, not {extreme_points!r}"
+        )
+    if dual is None:
+        return [], None
+    from arrangement.certificates.certificate import certify
+
+    check = getattr(dual, "certificate", None)  # a Solution carries its own exact analysis
+    if check is not None and hasattr(check, "maximisers"):
+        cert = check
+    elif check is not None and hasattr(check, "dual"):
+        cert = certify(arr, check.dual)  # the rational rounding the solution analysed
+    else:
+        cert = certify(arr, _solution_dual(dual))
+    return marks(cert, kind="extreme"), cert
+
+
+# ---------------------------------------------------------------------------- sphere geometry
+
+
+def _project(theta: np.ndarray, projection: Projection) -> np.ndarray:
+    """Map unit vectors ``(a1, a2, b)`` to disc coordinates of their hemisphere (sign of ``b``)."""
+    a = theta[..., :2]
+    if projection == "orthographic":
+        return a.copy()
+    scale = np.sqrt(2.0 / (1.0 + np.abs(theta[..., 2])))
+    return a * scale[..., None]
+
+
+def _disc_radius(projection: Projection) -> float:
+    return math.sqrt(2.0) if projection == "lambert" else 1.0
+
+
+def sphere_grid(
+    resolution: int, *, upper: bool, projection: Projection = "lambert"
+) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
+    """Unit vectors on a square grid over one hemisphere's disc.
+
+    Parameters
+    ----------
+    resolution : int
+        Grid points per side.
+    upper : bool
+        The hemisphere ``b > 0`` (else ``b < 0``).
+    projection : {"lambert", "orthographic"}
+        Lambert azimuthal equal-area (disc of radius ``sqrt 2``) or orthographic (radius 1),
+        centred on the pole ``(0, 0, +-1)``; both show ``(a1, a2)`` with ``a1`` to the right, so a
+        point and its antipode appear at mirrored positions ``u`` and ``-u`` of the two discs.
+
+    Returns
+    -------
+    thetas : numpy.ndarray
+        ``(resolution, resolution, 3)`` unit vectors (NaN outside the disc).
+    inside : numpy.ndarray
+        ``(resolution, resolution)`` boolean mask of the disc.
+    extent : tuple of float
+        ``(left, right, bottom, top)`` for :meth:`matplotlib.axes.Axes.imshow`.
+    """
+    rad = _disc_radius(projection)
+    s = np.linspace(-rad, rad, resolution)
+    u1, u2 = np.meshgrid(s, s)
+    rho2 = u1**2 + u2**2
+    inside = rho2 <= rad**2
+    if projection == "orthographic":
+        a_scale = np.ones_like(rho2)
+        b = np.sqrt(np.clip(1.0 - rho2, 0.0, None))
+    else:
+        a_scale = np.sqrt(np.clip(1.0 - rho2 / 4.0, 0.0, None))
+        b = np.clip(1.0 - rho2 / 2.0, 0.0, None)
+    thetas = np.stack([u1 * a_scale, u2 * a_scale, b if upper else -b], axis=-1)
+    thetas[~inside] = np.nan
+    return thetas, inside, (-rad, rad, -rad, rad)
+
+
+def _great_circle(normal: np.ndarray, samples: int = 721) -> tuple[np.ndarray, np.ndarray] | None:
+    """The great circle ``normal^perp`` split at the equator: (upper half, lower half).
+
+    Each half runs from one equator crossing to the other, so the projected curves end exactly on
+    the rim of the discs. ``None`` if the circle is the equator itself.
+    """
+    n = normal / np.linalg.norm(normal)
+    w = np.cross(n, [0.0, 0.0, 1.0])
+    if np.linalg.norm(w) < 1e-12:
+        return None
+    w /= np.linalg.norm(w)
+    v = np.cross(n, w)
+    if v[2] < 0:
+        v = -v
+    t = np.linspace(0.0, math.pi, samples)
+    upper = np.cos(t)[:, None] * w + np.sin(t)[:, None] * v
+    return upper, -upper
+
+
+# ---------------------------------------------------------------------------- drawing helpers
+
+_ETA_LABEL = r"$\eta_p(\theta)$"
+_COUNT_LABEL = r"number of active data points $|A(\theta)|$"
+_FORMULA = r"$\eta_p(\theta) = \Sigma_i\, p_i\,\mathrm{relu}\langle\theta, \tilde x_i\rangle$"
+
+
+def _figure(
+    n_panels: int, ax: Any, size: tuple[float, float], widths: Sequence[float] | None = None
+) -> tuple[Figure, list[Axes]]:
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, layout="constrained")
+        grid = fig.subplots(1, n_panels, squeeze=False, width_ratios=widths)
+        return fig, list(grid[0])
+    axes = [ax] if not isinstance(ax, (Sequence, np.ndarray)) else list(ax)
+    if len(axes) != n_panels:
+        raise InputError(f"this picture needs {n_panels} axes, got {len(axes)}")
+    return axes[0].figure, axes
+
+
+def _value_norm(values: np.ndarray) -> Any:
+    """Symmetric colour scale for ``eta``: ``[-1, 1]``, or wider if ``|eta|`` exceeds 1."""
+    from matplotlib.colors import Normalize
+
+    finite = values[np.isfinite(values)]
+    m = max(1.0, float(np.max(np.abs(finite)))) if finite.size else 1.0
+    return Normalize(vmin=-m, vmax=m)
+
+
+def _count_norm(max_count: int) -> tuple[Any, Any]:
+    """Discrete colour scale for the number of active rows ``0..N``."""
+    from matplotlib import colormaps
+    from matplotlib.colors import BoundaryNorm
+
+    cmap = colormaps["viridis"].resampled(max_count + 1)
+    return cmap, BoundaryNorm(np.arange(-0.5, max_count + 1.5), cmap.N)
+
+
+def _count_ticks(n: int) -> list[int]:
+    step = max(1, math.ceil((n + 1) / 12))
+    return list(range(0, n + 1, step))
+
+
+def _point_label(arr: Arrangement, rows: Sequence[int]) -> str:
+    """Name the hyperplane of some input rows: ``x3=1/2``, ``x1,6=(0, 1)`` or ``H0`` (normals)."""
+    first = rows[0]
+    names = ",".join(str(i) for i in rows)
+    if len(arr.points[first]) == arr.dimension - 1:
+        coords = ", ".join(readable(c) for c in arr.points[first])
+        if arr.dimension == 2:
+            return f"x{names}={coords}"
+        return f"x{names}=({coords})"
+    return f"H{arr.row_to_hyperplane[first]}"
+
+
+def _rows_of(arr: Arrangement) -> list[list[int]]:
+    rows: list[list[int]] = [[] for _ in arr.normals]
+    for i, h in enumerate(arr.row_to_hyperplane):
+        rows[h].append(i)
+    return rows
+
+
+def _pattern_label(pattern: Sequence[int]) -> str:
+    return "{" + ",".join(str(i) for i in pattern) + "}"
+
+
+def _chamber_lookup(arr: Arrangement) -> dict[bytes, int]:
+    """Map the packed per-hyperplane sign vector of a chamber to its index."""
+    signs = np.asarray(arr.regions().signs, dtype=np.int8)
+    return {row.tobytes(): k for k, row in enumerate(signs)}
+
+
+def _chamber_ids(arr: Arrangement, thetas: np.ndarray) -> np.ndarray:
+    """Chamber index of every (float) point; -1 for points on a hyperplane or outside."""
+    lookup = _chamber_lookup(arr)
+    flat = thetas.reshape(-1, arr.dimension)
+    ok = np.all(np.isfinite(flat), axis=1)
+    vals = np.nan_to_num(flat) @ _normal_directions(arr).T
+    ok &= np.all(np.abs(vals) > 1e-12, axis=1)
+    signs = np.where(vals > 0, 1, -1).astype(np.int8)
+    ids = np.array([lookup.get(s.tobytes(), -1) for s in signs], dtype=np.int64)
+    ids[~ok] = -1
+    return ids.reshape(thetas.shape[:-1])
+
+
+_EXT_STYLE: dict[int, dict[str, Any]] = {
+    1: {"marker": "^", "mfc": "white", "mec": "black", "mew": 1.6, "ms": 10},
+    -1: {"marker": "v", "mfc": "black", "mec": "white", "mew": 0.8, "ms": 11},
+}
+_ATOM_STYLE: dict[int, dict[str, Any]] = {
+    1: {"marker": "o", "mfc": "none", "mec": "#ffb000", "mew": 2.6},
+    -1: {"marker": "s", "mfc": "none", "mec": "#00b050", "mew": 2.6},
+}
+
+
+def _add_legend(fig: Any, extremes: Any, atoms: Any) -> None:
+    """One legend below the panels for the extreme points and atoms drawn (if any)."""
+    handles = _legend_handles(extremes, atoms)
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(4, len(handles)),
+            fontsize=9,
+            framealpha=0.9,
+        )
+
+
+def _legend_handles(extremes: list[Mark], atoms: list[Mark]) -> list[Any]:
+    from matplotlib.lines import Line2D
+
+    handles: list[Any] = []
+    for s, text in (
+        (1, r"maximiser of $|\eta_p|$ with $\eta_p > 0$"),
+        (-1, r"maximiser of $|\eta_p|$ with $\eta_p < 0$"),
+    ):
+        if any(np.sign(m.value) == s for m in extremes):
+            handles.append(Line2D([], [], ls="", label=text, **_EXT_STYLE[s]))
+    for s, text in ((1, "atom, amplitude > 0"), (-1, "atom, amplitude < 0")):
+        if any(np.sign(m.value) == s for m in atoms):
+            handles.append(Line2D([], [], ls="", ms=13, label=text, **_ATOM_STYLE[s]))
+    return handles
+
+
+def _draw_marks(
+    ax: Axes,
+    extremes: list[Mark],
+    ext_xy: np.ndarray,
+    atoms: list[Mark],
+    atom_xy: np.ndarray,
+    *,
+    amp_scale: float,
+) -> None:
+    """Draw extreme points and atoms at 2-D positions (rows of NaN are skipped)."""
+    for m, (x, y) in zip(extremes, ext_xy, strict=True):
+        if np.isfinite(x):
+            ax.plot(x, y, ls="", zorder=7, **_EXT_STYLE[1 if m.value > 0 else -1])
+    label = len(atoms) <= MAX_ATOM_LABELS
+    for k, (m, (x, y)) in enumerate(zip(atoms, atom_xy, strict=True)):
+        if not np.isfinite(x):
+            continue
+        size = 11 + 13 * abs(m.value) / amp_scale
+        ax.plot(x, y, ls="", ms=size, zorder=6, **_ATOM_STYLE[1 if m.value > 0 else -1])
+        if label:
+            ax.annotate(
+                f"{m.value:+.3g}",
+                (x, y),
+                xytext=(9, 9) if k % 2 == 0 else (9, -18),  # alternate: neighbours stay apart
+                textcoords="offset points",
+                fontsize=9,
+                zorder=8,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+
+
+def _amp_scale(atoms: list[Mark]) -> float:
+    return max((abs(m.value) for m in atoms), default=1.0) or 1.0
+
+
+def _spread(angles: list[tuple[float, float]], min_gap: float) -> list[tuple[int, float]]:
+    """Greedy choice of one of two candidate angles per label, as far from the others as possible.
+
+    Returns, per label, the chosen candidate (0 or 1) and the angle (degrees).
+    """
+    placed: list[float] = []
+    out: list[tuple[int, float]] = []
+
+    def gap(a: float) -> float:
+        return min((abs((a - b + 180.0) % 360.0 - 180.0) for b in placed), default=360.0)
+
+    for cands in angles:
+        k = max(range(len(cands)), key=lambda j: gap(cands[j]))
+        a = cands[k]
+        if gap(a) < min_gap:  # both ends are crowded: slide along the rim to the nearest gap
+            for step in range(1, 30):
+                for b in (a + step * min_gap / 3, a - step * min_gap / 3):
+                    if gap(b) >= min_gap:
+                        a = b
+                        break
+                else:
+                    continue
+                break
+        placed.append(a)
+        out.append((k, a))
+    return out
+
+
+def _outward(angle_deg: float) -> dict[str, str]:
+    c, s = math.cos(math.radians(angle_deg)), math.sin(math.radians(angle_deg))
+    ha = "left" if c > 0.3 else "right" if c < -0.3 else "center"
+    va = "bottom" if s > 0.3 else "top" if s < -0.3 else "center"
+    return {"ha": ha, "va": va}
+
+
+# ---------------------------------------------------------------------------- d = 1
+
+
+def _angle(theta: np.ndarray) -> np.ndarray:
+    return np.degrees(np.arctan2(theta[..., 1], theta[..., 0]))

@@ -1,0 +1,229 @@
+"""The conic model of the exact finite reformulation, primal and dual, as sparse matrices.
+
+See :mod:`arrangement.training.solve` for the model itself; this module only builds matrices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from arrangement.geometry.arrangement import Arrangement
+
+__all__ = [
+    "Model",
+    "build_model",
+    "dual_matrices",
+    "primal_matrices",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """The data of the reformulation shared by the primal and the dual conic programs.
+
+    The facet inequalities of all used chambers are stored as one list of entries ``e``:
+    chamber ``facet_chamber[e]`` (position in ``chambers``) has the facet row ``facet_rows[e]``
+    (``s_h n_h / ||n_h||`` in the basis), so ``K_s = {B c : facet_rows[e] . c >= 0}``.
+    """
+
+    basis: np.ndarray  # (D, m) orthonormal basis of span{xt_i}
+    xb: np.ndarray  # (N, m) rows xt_i expressed in the basis
+    chambers: np.ndarray  # (c,) chamber indices with at least one active row
+    active: np.ndarray  # (c, N) bool, row_sign == +1
+    facet_chamber: np.ndarray  # (E,) position in `chambers` of each facet entry
+    facet_rows: np.ndarray  # (E, m) signed unit facet normals in the basis
+    n_regions: int
+
+    @property
+    def m(self) -> int:
+        """Dimension of the span ``L`` of the augmented data (columns of the basis)."""
+        return int(self.basis.shape[1])
+
+
+def build_model(arr: Arrangement) -> Model:
+    """Chambers, facets and the lineality basis of the reformulation (cached on ``arr``)."""
+
+    def build() -> Model:
+        from arrangement.geometry.graph import walls
+
+        reg = arr.regions()
+        signs = reg.signs
+        row_signs = reg.row_signs()
+        x = np.array([[float(v) for v in row] for row in arr.augmented], dtype=float)
+        dim, rk = arr.dimension, arr.rank
+        if rk == dim:
+            basis = np.eye(dim)
+        else:
+            _, _, vt = np.linalg.svd(x, full_matrices=True)
+            basis = vt[:rk].T.copy()
+        xb = x @ basis
+        normals = np.array([[float(v) for v in nrm] for nrm in arr.normals], dtype=float)
+        normals /= np.linalg.norm(normals, axis=1)[:, None]
+        nb = normals @ basis
+        r, n = signs.shape
+        facet = np.zeros((r, n), dtype=bool)
+        found = np.array(walls(arr), dtype=np.int64).reshape(-1, 3)
+        facet[found[:, 0], found[:, 2]] = True
+        facet[found[:, 1], found[:, 2]] = True
+        active_all = row_signs > 0
+        used = np.flatnonzero(active_all.any(axis=1))
+        jj, hh = np.nonzero(facet[used])
+        rows = signs[used[jj], hh].astype(float)[:, None] * nb[hh]
+        return Model(basis, xb, used, active_all[used], jj, rows, r)
+
+    return arr._cached("solver_model", build)
+
+
+def _block_layout(model: Model, offset: int) -> np.ndarray:
+    """Column of ``t_k`` for every block ``k`` (``c_k`` follows it)."""
+    n_blocks = 2 * len(model.chambers)
+    return offset + (model.m + 1) * np.arange(n_blocks)
+
+
+def primal_matrices(
+    model: Model, y: np.ndarray, lam: float | None
+) -> tuple[sp.csc_matrix, np.ndarray, sp.csc_matrix, np.ndarray, list[Any], int]:
+    """Clarabel data ``(P, q, A, b, cones, offset)`` of the reformulated ``P_lam`` / ``P_0``."""
+    import clarabel
+    import scipy.sparse as sp
+
+    n_rows = y.shape[0]
+    m = model.m
+    c = len(model.chambers)
+    n_blocks = 2 * c
+    offset = n_rows if lam is not None else 0
+    n_var = offset + n_blocks * (m + 1)
+    tcol = _block_layout(model, offset)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+
+    # equality rows: (z) - sum_k sigma_k D_s X B c_k = -y   or   sum_k sigma_k D_s X B c_k = y
+    jj, ii = np.nonzero(model.active)  # used chamber j, row i
+    for sigma, parity in ((1.0, 0), (-1.0, 1)):
+        blk = 2 * jj + parity
+        base = tcol[blk] + 1
+        coef = sigma if lam is None else -sigma
+        rows.append(np.repeat(ii, m))
+        cols.append((base[:, None] + np.arange(m)[None, :]).ravel())
+        vals.append((coef * model.xb[ii]).ravel())
+    if lam is not None:
+        rows.append(np.arange(n_rows))
+        cols.append(np.arange(n_rows))
+        vals.append(np.ones(n_rows))
+    b_eq = -y if lam is not None else y.copy()
+    row = n_rows
+
+    # facet rows: -G_s B c_k + s = 0, s >= 0 (one row per facet entry and block sign)
+    n_facets = len(model.facet_chamber)
+    for parity in (0, 1):
+        base = tcol[2 * model.facet_chamber + parity] + 1
+        rows.append(np.repeat(row + np.arange(n_facets), m))
+        cols.append((base[:, None] + np.arange(m)[None, :]).ravel())
+        vals.append((-model.facet_rows).ravel())
+        row += n_facets
+    n_nonneg = 2 * n_facets
+
+    # second-order cones: -(t_k, c_k) + s = 0, s in SOC
+    soc_rows = row + np.arange(n_blocks * (m + 1))
+    soc_cols = (tcol[:, None] + np.arange(m + 1)[None, :]).ravel()
+    rows.append(soc_rows)
+    cols.append(soc_cols)
+    vals.append(-np.ones(soc_rows.size))
+    row += soc_rows.size
+
+    a = sp.csc_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(row, n_var)
+    )
+    b = np.concatenate([b_eq, np.zeros(row - n_rows)])
+    q = np.zeros(n_var)
+    if lam is not None:
+        q[tcol] = lam
+        p = sp.csc_matrix(
+            (np.ones(n_rows), (np.arange(n_rows), np.arange(n_rows))), shape=(n_var, n_var)
+        )
+    else:
+        q[tcol] = 1.0
+        p = sp.csc_matrix((n_var, n_var))
+    cones: list[Any] = [clarabel.ZeroConeT(n_rows)]
+    if n_nonneg:
+        cones.append(clarabel.NonnegativeConeT(n_nonneg))
+    cones.extend(clarabel.SecondOrderConeT(m + 1) for _ in range(n_blocks))
+    return p, q, a, b, cones, offset
+
+
+def dual_matrices(
+    model: Model,
+    y: np.ndarray,
+    level: float,
+    equalities: np.ndarray | None = None,
+    rhs: np.ndarray | None = None,
+) -> tuple[sp.csc_matrix, np.ndarray, sp.csc_matrix, np.ndarray, list[Any]]:
+    """Clarabel data of ``min 1/2||p||^2`` over dual-feasible ``p`` with ``<p, y> >= level``.
+
+    Optional linear equalities ``equalities @ p = rhs`` (zero cone) come first.
+
+    Per block ``k`` (chamber ``s``, sign ``sigma``): ``(1, sigma M_s^T p + (G_s B)^T mu_k)`` in
+    the second-order cone with ``mu_k >= 0``, where ``M_s = D_s X B``. This says
+    ``dist(sigma v_s, K_s°) = ||P_{K_s}(sigma v_s)|| <= 1``, i.e. ``sigma eta_p <= 1`` on the
+    closed chamber (Moreau; ``K_s° = {-G_s^T mu : mu >= 0}``).
+    """
+    import clarabel
+    import scipy.sparse as sp
+
+    n_rows = y.shape[0]
+    m = model.m
+    c = len(model.chambers)
+    n_facets = len(model.facet_chamber)
+    n_mu = 2 * n_facets  # mu of facet entry e and block sign parity: n_rows + parity E + e
+    n_var = n_rows + n_mu
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    # non-negative cone: level row, then mu >= 0
+    rows.append(np.zeros(n_rows, dtype=np.int64))
+    cols.append(np.arange(n_rows))
+    vals.append(-y)
+    rows.append(1 + np.arange(n_mu))
+    cols.append(n_rows + np.arange(n_mu))
+    vals.append(-np.ones(n_mu))
+    soc0 = 1 + n_mu
+    # second-order cones, block k occupies rows soc0 + k (m + 1) .. + m
+    jj, ii = np.nonzero(model.active)
+    for sigma, parity in ((1.0, 0), (-1.0, 1)):
+        blk = 2 * jj + parity
+        first = soc0 + blk * (m + 1) + 1
+        rows.append((first[:, None] + np.arange(m)[None, :]).ravel())
+        cols.append(np.repeat(ii, m))
+        vals.append((-sigma * model.xb[ii]).ravel())
+        blk = 2 * model.facet_chamber + parity
+        first = soc0 + blk * (m + 1) + 1
+        rows.append((first[:, None] + np.arange(m)[None, :]).ravel())
+        cols.append(np.repeat(n_rows + parity * n_facets + np.arange(n_facets), m))
+        vals.append((-model.facet_rows).ravel())
+    n_con = soc0 + 2 * c * (m + 1)
+    a = sp.csc_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n_con, n_var),
+    )
+    b = np.zeros(n_con)
+    b[0] = -level
+    b[soc0 + (m + 1) * np.arange(2 * c)] = 1.0
+    p = sp.csc_matrix(
+        (np.ones(n_rows), (np.arange(n_rows), np.arange(n_rows))), shape=(n_var, n_var)
+    )
+    cones: list[Any] = [clarabel.NonnegativeConeT(1 + n_mu)]
+    cones.extend(clarabel.SecondOrderConeT(m + 1) for _ in range(2 * c))
+    if equalities is not None and rhs is not None and len(rhs):
+        k = len(rhs)
+        eq = sp.csc_matrix(np.hstack([equalities, np.zeros((k, n_mu))]), shape=(k, n_var))
+        a = sp.vstack([eq, a], format="csc")
+        b = np.concatenate([rhs, b])
+        cones.insert(0, clarabel.ZeroConeT(k))
+    return p, np.zeros(n_var), a, b, cones

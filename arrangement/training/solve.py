@@ -1,0 +1,431 @@
+"""Numerical solution of the training problem through its exact finite convex reformulation.
+
+The training problems of ``THEORY.md`` section 1 are, for data ``x_1..x_N`` and labels ``y``,
+
+* ``P_lam`` (``lam > 0``): minimise ``1/2 ||K mu - y||^2 + lam ||mu||_TV``;
+* ``P_0``: minimise ``||mu||_TV`` subject to ``K mu = y``,
+
+over signed measures ``mu`` on the sphere of weight space. On every closed chamber cone
+``K_s = {theta : s_i <theta, xt_i> >= 0}`` the feature map is linear, ``K delta(theta) = D_s X
+theta`` (``D_s = diag(s_i = +1)``), so merging the mass of a measure inside each closed cone into
+one point (the norm of a sum is at most the sum of the norms) gives the *exact* finite problem
+(``THEORY.md`` section 6)::
+
+    minimise 1/2 || sum_s D_s X (u_s - w_s) - y ||^2 + lam sum_s (||u_s|| + ||w_s||)
+    over u_s, w_s in K_s, for ALL chambers s,
+
+and ``mu = sum_s ||u_s|| delta(u_s/||u_s||) - ||w_s|| delta(w_s/||w_s||)``. Every chamber of
+the exact enumeration takes part (the all-inactive chamber is skipped: its ``D_s`` is zero), so
+this is not a restriction to sampled activation patterns: both problems have the same optimal
+value, every solution of the finite problem gives an optimal measure, and every optimal measure,
+its mass merged within each closed cone, gives a solution of the finite problem.
+
+Conic model and solver
+----------------------
+The problem is handed to Clarabel directly (``clarabel.DefaultSolver`` with ``scipy.sparse``
+matrices) as::
+
+    minimise 1/2 ||z||^2 + lam sum_k t_k
+    subject to z - sum_k sigma_k D_s(k) X B c_k = -y        (zero cone, N rows)
+               G_s(k) B c_k >= 0                            (non-negative cone, facet rows)
+               (t_k, c_k) in SOC                            (one second-order cone per block)
+
+with one block ``k`` per chamber and sign ``sigma_k = +1`` (``u_s``) or ``-1`` (``w_s``). The
+residual variable ``z`` keeps the quadratic term diagonal (``N`` entries) instead of a dense
+``2(r-1)D``-square matrix. ``P_0`` drops ``z``: the objective is ``sum_k t_k`` under the
+equality ``sum_k sigma_k D_s X B c_k = y``. The chamber inequalities use the per-hyperplane
+normals, and only the *facets* of each chamber: hyperplane ``h`` bounds ``K_s`` in a facet iff
+flipping sign ``h`` gives another chamber (:func:`arrangement.geometry.graph.walls`), and a
+full-dimensional polyhedral cone is the intersection of its facet half-spaces.
+
+Why Clarabel directly: it is a maintained interior-point solver with native quadratic
+objectives and second-order cones, so the model above is passed as it is, with no epigraph
+reformulation; it returns primal and dual solutions with a precise status (so failures and
+infeasibility are detected, never silently accepted); and the sparse matrices of tens of
+thousands of blocks are built by a few vectorised numpy operations (under a second for the
+40 000 blocks of 40 points in R^3), where a modelling layer such as cvxpy would compile one small
+expression per block, a cost that grows with the number of blocks before the solve starts.
+
+Cost: the ``N`` equality rows touch every block, so each interior-point iteration factors a
+system whose fill grows like ``(number of blocks) x N^2``; 40 random points in ``R^3``
+(19 832 chambers) take about a minute, 25 points (4 650 chambers) a few seconds.
+
+Lineality
+---------
+If the data do not affinely span ``R^d`` (``rank < D``), directions orthogonal to
+``L = span{xt_i}`` change neither ``K mu`` nor the chamber constraints and only add norm, so they
+vanish at every optimum. The solver works in an orthonormal basis ``B`` (``D x rank``) of ``L``
+(``theta = B c``, ``||theta|| = ||c||``); all reported directions lie in ``L``.
+
+What is numeric and what is rigorous
+------------------------------------
+The measure, objective, residual and duality gap are floating-point results of an interior
+point method (``Solution.numeric`` is always ``True``). Decisions are exact where possible:
+
+* each atom's direction is snapped to an exact rational vector (rows within ``boundary_tol`` of
+  a hyperplane are put *on* it, then the point is projected exactly onto the closed chamber cone
+  it came from), and its activation pattern and zero set are decided exactly from that vector;
+* the dual vector ``p`` is rounded to rationals and analysed exactly by
+  :mod:`arrangement.certificates.certificate`: the exact ``sup |eta_p|^2`` says how close to
+  valid the numerical certificate is, and scaling ``p`` by a rational ``c <= 1/sup|eta_p|`` makes it
+  exactly feasible, which gives an exact lower bound on the optimal value (weak duality).
+
+Dual vector and duality gap
+---------------------------
+For ``P_lam`` the dual is ``max_p lam <p, y> - lam^2/2 ||p||^2`` over ``sup|eta_p| <= 1`` and
+``p = (y - K mu)/lam``. For ``P_0`` it is ``max_p <p, y>`` over the same set; ``p`` is minus the
+multiplier of the equality ``K mu = y`` in Clarabel's convention (``A x + s = b`` with dual
+objective ``-b^T z``). The reported ``duality_gap`` is the primal objective of the reported
+(merged, thresholded) measure minus the dual objective of the numerical ``p``.
+
+The minimal-norm certificate of ``P_0``
+(:func:`arrangement.training.minnorm.min_norm_certificate`) is computed by a second
+conic program over the dual variables, see its docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from arrangement.certificates.bounds import support_bounds
+from arrangement.core.errors import InputError, SolverError
+from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.training.analysis import apply_measure, certify_dual, extract_atoms, move_to_vertex
+from arrangement.training.backend import clarabel_settings, run_clarabel, status_name
+from arrangement.training.model import build_model, primal_matrices
+from arrangement.training.solution import (
+    DEFAULT_BOUNDARY_TOL,
+    DEFAULT_DENOMINATOR,
+    DEFAULT_DROP_TOL,
+    DEFAULT_EXTREME_TOL,
+    DEFAULT_MERGE_TOL,
+    DEFAULT_TOL,
+    Atom,
+    Solution,
+    SupportCheck,
+)
+
+if TYPE_CHECKING:
+    from arrangement.geometry.arrangement import Arrangement
+
+__all__ = ["check_labels", "solve"]
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+def check_labels(arr: Arrangement, y: Sequence[Any]) -> tuple[Fraction, ...]:
+    """The labels as exact fractions, one per data row (InputError otherwise)."""
+    if isinstance(y, str | bytes):
+        raise InputError("labels must be a sequence of numbers, not a string")
+    try:
+        values = tuple(as_fraction(v, row=i) for i, v in enumerate(y))
+    except TypeError:
+        raise InputError("labels must be a sequence of numbers") from None
+    if len(values) != arr.n_points:
+        raise InputError(f"{len(values)} labels for {arr.n_points} input rows")
+    return values
+
+
+def _lam(lam: Any, interpolate: bool) -> Fraction | None:
+    if interpolate and lam is not None:
+        raise InputError("give either lam (P_lam) or interpolate=True (P_0), not both")
+    if not interpolate and lam is None:
+        raise InputError("give lam > 0 for P_lam or interpolate=True for P_0")
+    if lam is None:
+        return None
+    value = as_fraction(lam)
+    if value <= 0:
+        raise InputError(f"lam must be positive, got {fraction_str(value)}")
+    return value
+
+
+def _check_interpolable(arr: Arrangement, y: Sequence[Fraction]) -> None:
+    """Repeated points with different labels make ``P_0`` infeasible (decided exactly).
+
+    Distinct points can always be interpolated: along a direction separating their projections,
+    ReLUs with breakpoints between consecutive points give a triangular system.
+    """
+    first: dict[int, int] = {}
+    for i, h in enumerate(arr.row_to_hyperplane):
+        j = first.setdefault(h, i)
+        if y[j] != y[i]:
+            raise SolverError(
+                f"P_0 is infeasible: rows {j} and {i} are the same point with different labels "
+                f"{fraction_str(y[j])} and {fraction_str(y[i])}; no measure interpolates them "
+                "(use lam > 0)"
+            )
+
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+
+def solve(
+    arr: Arrangement,
+    y: Sequence[Any],
+    *,
+    lam: Any = None,
+    interpolate: bool = False,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = 200,
+    drop_tol: float = DEFAULT_DROP_TOL,
+    merge_tol: float = DEFAULT_MERGE_TOL,
+    boundary_tol: float = DEFAULT_BOUNDARY_TOL,
+    extreme_tol: float = DEFAULT_EXTREME_TOL,
+    dual_denominator: int = DEFAULT_DENOMINATOR,
+    certify: bool = True,
+    solver_options: Mapping[str, Any] | None = None,
+    verbose: bool = False,
+    vertex: bool = False,
+) -> Solution:
+    """Solve ``P_lam`` or ``P_0`` through the exact reformulation over all chambers.
+
+    Parameters
+    ----------
+    arr : Arrangement
+        The arrangement of the data (:meth:`Arrangement.from_points`).
+    y : sequence of numbers
+        One label per input row (read exactly; used as floats by the solver).
+    lam : number, optional
+        ``lam > 0`` selects ``P_lam`` (read exactly, e.g. ``"1/100"``).
+    interpolate : bool, optional
+        Select ``P_0`` (minimal total variation subject to ``K mu = y``).
+    tol : float, optional
+        Clarabel's absolute and relative gap tolerance and feasibility tolerance.
+    max_iter : int, optional
+        Interior-point iteration limit.
+    drop_tol : float, optional
+        A block (and an atom after merging) is dropped when its mass is at most
+        ``drop_tol * max(total mass, ||y|| / max_i ||xt_i||)``; the dropped mass is reported.
+    merge_tol : float, optional
+        Blocks whose unit directions differ by at most this (Euclidean distance) are one atom;
+        snapped atoms with the same exact direction are always merged.
+    boundary_tol : float, optional
+        Rows with ``|<d, xt_i>| <= boundary_tol * ||xt_i||`` are put exactly on the hyperplane
+        before the exact pattern is decided.
+    extreme_tol : float, optional
+        An atom is "at an extreme point" of the rounded certificate when its angle to the
+        chamber's maximiser and ``|value^2 - 1|`` are at most this.
+    dual_denominator : int, optional
+        The dual vector is rounded entry-wise with ``Fraction.limit_denominator``.
+    certify : bool, optional
+        Run the exact certificate analysis of the rounded dual vector.
+    solver_options : mapping, optional
+        Further ``clarabel.DefaultSettings`` attributes by name (for example
+        ``{"time_limit": 60.0}`` or ``{"direct_solve_method": "faer"}``).
+    verbose : bool, optional
+        Let Clarabel print its iterations.
+    vertex : bool, optional
+        When the minimiser is not unique the interior-point method returns a point inside the
+        optimal face, often with more than ``N`` atoms. With ``vertex=True`` one simplex linear
+        program over the atoms found moves to a vertex of that face: the same ``K mu``, a total
+        variation no larger, at most ``N`` atoms (see ``move_to_vertex``). Default ``False``.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    InputError
+        ``lam <= 0``, both or neither of ``lam`` and ``interpolate``, a label count different
+        from ``N``, or non-numeric labels.
+    SolverError
+        Clarabel failed, hit a limit or reported infeasibility, or ``P_0`` is infeasible
+        (repeated points with different labels, decided exactly before solving).
+
+    Examples
+    --------
+    One point ``x = 0`` (``xt = (0, 1)``), label 2: ``t = lam/|xt| = 1/2`` and the objective is
+    ``t |y| - t^2/2 = 7/8`` with one atom at ``xt/|xt|``.
+
+    >>> from arrangement import Arrangement
+    >>> sol = solve(Arrangement.from_points([[0]]), [2], lam="1/2")
+    >>> sol.n_atoms, round(sol.objective, 6), sol.atoms[0].exact_direction
+    (1, 0.875, (0, 1))
+    >>> sol.atoms[0].pattern, sol.certificate.sup_norm_squared
+    ((0,), Fraction(1, 1))
+
+    Notes
+    -----
+    The conic model has ``2 (r - 1)`` blocks of ``rank + 1`` variables, ``N`` equality rows,
+    one row per facet of each block's chamber and one second-order cone per block; Clarabel's
+    cost is dominated by the sparse factorisation of its KKT system. The exact certificate
+    analysis visits all ``r`` chambers (see :mod:`arrangement.certificates.certificate`).
+    """
+    lam_q = _lam(lam, interpolate)
+    yq = check_labels(arr, y)
+    if arr.n_points == 0:
+        raise InputError("no data rows")
+    if lam_q is None:
+        _check_interpolable(arr, yq)
+    tolerances = {
+        "tol": tol,
+        "drop_tol": drop_tol,
+        "merge_tol": merge_tol,
+        "boundary_tol": boundary_tol,
+        "extreme_tol": extreme_tol,
+        "dual_denominator": dual_denominator,
+    }
+    if lam_q is not None and lam_q**2 >= _lam_max_squared(arr, yq):
+        # lam >= lam_max = sup |eta_y| (decided exactly): p = y / lam is a valid certificate of
+        # the zero measure, which is therefore optimal. No numerical solve is needed.
+        return _zero_solution(arr, yq, lam_q, certify=certify, tolerances=tolerances)
+    yf = _floats(yq, "labels")
+    lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
+    if lam_q is not None and lam_f == 0:
+        raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
+    what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
+    model = build_model(arr)
+    p_mat, q, a, b, cones, offset = primal_matrices(model, yf, lam_f)
+    settings = clarabel_settings(tol, max_iter, verbose, solver_options)
+    sol = run_clarabel(p_mat, q, a, b, cones, settings, what)
+    x = np.asarray(sol.x, dtype=float)
+    z = np.asarray(sol.z, dtype=float)
+    n_blocks = 2 * len(model.chambers)
+    blocks = x[offset:].reshape(n_blocks, model.m + 1)[:, 1:] if n_blocks else np.zeros((0, 1))
+    if lam_f is not None:
+        dual = -x[: arr.n_points] / lam_f  # z = K mu - y, p = (y - K mu) / lam
+    else:
+        dual = -z[: arr.n_points]  # multiplier of K mu = y, dual objective -b^T z
+    xnorm = max(float(np.linalg.norm(row)) for row in model.xb) if len(model.xb) else 1.0
+    scale = float(np.linalg.norm(yf)) / xnorm
+    atoms, dropped, threshold = extract_atoms(
+        arr,
+        model,
+        blocks,
+        scale=scale,
+        drop_tol=drop_tol,
+        merge_tol=merge_tol,
+        boundary_tol=boundary_tol,
+    )
+    before_vertex = len(atoms) if vertex else None
+    if vertex:
+        atoms = move_to_vertex(arr, atoms, threshold)
+    residual = apply_measure(arr, atoms) - yf
+    tv = float(sum(abs(at.amplitude) for at in atoms))
+    if lam_f is not None:
+        objective = 0.5 * float(residual @ residual) + lam_f * tv
+        dual_objective = lam_f * float(dual @ yf) - 0.5 * lam_f**2 * float(dual @ dual)
+    else:
+        objective = tv
+        dual_objective = float(dual @ yf)
+    bound = _support_check(arr, atoms)
+    cert = (
+        certify_dual(
+            arr,
+            dual,
+            yq,
+            lam_q,
+            atoms,
+            denominator=dual_denominator,
+            extreme_tol=extreme_tol,
+        )
+        if certify
+        else None
+    )
+    return Solution(
+        problem="P_0" if lam_q is None else "P_lam",
+        lam=lam_q,
+        atoms=tuple(atoms),
+        objective=objective,
+        solver_objective=float(sol.obj_val),
+        dual=dual,
+        dual_objective=dual_objective,
+        duality_gap=objective - dual_objective,
+        residual=residual,
+        status=status_name(sol.status),
+        iterations=int(sol.iterations),
+        solve_time=float(sol.solve_time),
+        tolerances=tolerances,
+        dropped_mass=dropped,
+        drop_threshold=threshold,
+        n_blocks=n_blocks,
+        support_bound=bound,
+        certificate=cert,
+        atoms_before_vertex=before_vertex,
+    )
+
+
+def _floats(values: Sequence[Fraction], what: str) -> np.ndarray:
+    """Exact numbers as floats for the numerical solver; InputError if beyond the float range."""
+    try:
+        out = np.array([float(v) for v in values], dtype=float)
+    except OverflowError:
+        raise InputError(f"{what}: a value is beyond the float range of the solver") from None
+    return out
+
+
+def _lam_max_squared(arr: Arrangement, y: Sequence[Fraction]) -> Fraction:
+    """``lam_max^2 = sup |eta_y|^2`` exactly; for ``lam >= lam_max`` zero is optimal."""
+    from arrangement.certificates.certificate import certify as certify_exact
+
+    return certify_exact(arr, y).sup_norm_squared
+
+
+def _support_check(arr: Arrangement, atoms: Sequence[Atom]) -> SupportCheck:
+    """The support bounds that hold for the arrangement, against the atoms of a solution."""
+    found = {b.name: b for b in support_bounds(arr) if b.holds}
+    n_pos = sum(1 for at in atoms if at.amplitude > 0)
+    return SupportCheck(
+        per_sign=found["per_sign"].value,
+        total=found["total"].value,
+        n_positive=n_pos,
+        n_negative=len(atoms) - n_pos,
+        bounds={name: b.to_dict() for name, b in found.items()},
+    )
+
+
+def _zero_solution(
+    arr: Arrangement,
+    yq: Sequence[Fraction],
+    lam_q: Fraction,
+    *,
+    certify: bool,
+    tolerances: dict[str, float],
+) -> Solution:
+    """The exactly optimal zero measure of ``P_lam`` for ``lam >= lam_max``."""
+    yf = _floats(yq, "labels")
+    dual = _floats([v / lam_q for v in yq], "y / lam")  # |y / lam| <= |y|: in range
+    objective = 0.5 * float(yf @ yf)
+    cert = (
+        certify_dual(
+            arr,
+            [v / lam_q for v in yq],  # the exact optimal dual vector y / lam
+            yq,
+            lam_q,
+            [],
+            denominator=int(tolerances["dual_denominator"]),
+            extreme_tol=tolerances["extreme_tol"],
+        )
+        if certify
+        else None
+    )
+    return Solution(
+        problem="P_lam",
+        lam=lam_q,
+        atoms=(),
+        objective=objective,
+        solver_objective=objective,
+        dual=dual,
+        dual_objective=objective,
+        duality_gap=0.0,
+        residual=-yf,
+        status="ZeroMeasure (exact: lam >= lam_max)",
+        iterations=0,
+        solve_time=0.0,
+        tolerances=dict(tolerances),
+        dropped_mass=0.0,
+        drop_threshold=0.0,
+        n_blocks=0,
+        support_bound=_support_check(arr, ()),
+        certificate=cert,
+    )
+
+
