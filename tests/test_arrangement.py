@@ -15,7 +15,7 @@ from arrangement.geometry.lattice import intersection_lattice
 
 
 def _exact_signs(arr: Arrangement, theta: tuple[int, ...]) -> tuple[int, ...]:
-    return arr.row_signs_of(theta)
+    return arr.signs_of(theta)
 
 
 def test_provenance_repeated_points_share_a_hyperplane() -> None:
@@ -27,9 +27,9 @@ def test_provenance_repeated_points_share_a_hyperplane() -> None:
     assert arr.normals[0] == (1, 2, 2)  # (1/2, 1, 1) made primitive
     assert arr.rows_on(0) == (0, 3)
     for ch in arr.regions():
-        assert ch.row_signs[0] == ch.row_signs[3]
-        assert ch.row_signs == _exact_signs(arr, ch.witness)
-        assert ch.pattern == tuple(i for i, s in enumerate(ch.row_signs) if s > 0)
+        assert ch.signs[0] == ch.signs[3]
+        assert ch.signs == _exact_signs(arr, ch.witness)
+        assert ch.pattern == tuple(i for i, s in enumerate(ch.signs) if s > 0)
 
 
 def test_from_normals_keeps_orientation_per_row() -> None:
@@ -38,7 +38,7 @@ def test_from_normals_keeps_orientation_per_row() -> None:
     assert arr.n_hyperplanes == 2
     assert arr.row_orientation == (1, -1, 1)
     for ch in arr.regions():
-        assert ch.row_signs[0] == -ch.row_signs[1]
+        assert ch.signs[0] == -ch.signs[1]
     assert arr.n_regions == 4
 
 
@@ -47,9 +47,9 @@ def test_witnesses_are_strictly_inside() -> None:
     arr = Arrangement.from_points(rng.integers(-9, 10, size=(12, 3)))
     reg = arr.regions()
     for ch in reg:
-        assert all(s != 0 for s in arr.locate(ch.witness))
-        assert arr.locate(ch.witness) == ch.signs
-    assert len({c.signs for c in reg}) == len(reg)
+        assert all(s != 0 for s in arr.hyperplane_signs_of(ch.witness))
+        assert arr.hyperplane_signs_of(ch.witness) == ch.hyperplane_signs
+    assert len({c.hyperplane_signs for c in reg}) == len(reg)
     assert reg.index_of(reg[5].signs) == 5
 
 
@@ -57,16 +57,16 @@ def test_all_inactive_chamber_is_present() -> None:
     arr = Arrangement.from_points([[1, 2], [3, -1], [0, 0]])
     patterns = {ch.pattern for ch in arr.regions()}
     assert () in patterns
-    k = arr.regions().index_of(tuple(-1 for _ in arr.normals))
+    k = arr.regions().index_of(tuple(-1 for _ in range(arr.n_points)))
     assert arr.regions()[k].pattern == ()
 
 
 def test_locate_faces_and_bad_theta() -> None:
     arr = Arrangement.from_points([[0], [1]])
-    assert arr.locate([0, 0]) == (0, 0)
-    assert arr.locate([1, 0]) == (0, 1)
+    assert arr.hyperplane_signs_of([0, 0]) == (0, 0)
+    assert arr.hyperplane_signs_of([1, 0]) == (0, 1)
     with pytest.raises(InputError):
-        arr.locate([1, 2, 3])
+        arr.hyperplane_signs_of([1, 2, 3])
 
 
 def test_no_points_needs_a_dimension() -> None:
@@ -105,9 +105,9 @@ def test_faces_have_exact_witnesses_and_match_f_vector() -> None:
     f = [0] * (arr.dimension + 1)
     for face in faces:
         f[face.dimension] += 1
-        assert arr.locate(face.witness) == face.signs
+        assert arr.hyperplane_signs_of(face.witness) == face.hyperplane_signs
     assert tuple(f) == arr.f_vector()
-    assert len({fc.signs for fc in faces}) == len(faces)
+    assert len({fc.hyperplane_signs for fc in faces}) == len(faces)
     assert [fc.dimension for fc in arr.faces(dim=1)] == [1] * arr.f_vector()[1]
 
 
@@ -123,7 +123,7 @@ def test_flats_and_lattice() -> None:
     assert sorted(fl.mobius for fl in by_rank[2]) == [1, 1, 1, 2]
     for fl in flats:
         for v in fl.basis:
-            assert all(arr.locate(v)[h] == 0 for h in fl.hyperplanes)
+            assert all(arr.hyperplane_signs_of(v)[h] == 0 for h in fl.hyperplanes)
     lat = intersection_lattice(arr)
     assert lat.number_of_nodes() == len(flats)
     assert all(lat.nodes[b]["rank"] == lat.nodes[a]["rank"] + 1 for a, b in lat.edges)
@@ -155,7 +155,7 @@ def test_arrangement_is_an_immutable_value() -> None:
     with pytest.raises(AttributeError):
         a.normals = ()  # type: ignore[misc]
     with pytest.raises(ValueError):
-        a.regions().signs[0, 0] = 5
+        a.regions().hyperplane_signs[0, 0] = 5
 
 
 @pytest.mark.parametrize(

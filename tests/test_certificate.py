@@ -171,7 +171,7 @@ def test_against_every_chamber(seed):
     for m in cert.maximisers:
         value = eta(arr, p, m.direction)
         assert value * value == sup * sum(x * x for x in m.direction)
-        assert arr.locate(m.direction) == m.face
+        assert arr.hyperplane_signs_of(m.direction) == m.hyperplane_signs
         assert m.interior == (len(m.chambers) == 1) == (not m.zero_set)
 
 
@@ -255,7 +255,7 @@ def test_support_bounds_hold_for_maximisers(seed):
     cert = certify(arr, p)
     bounds = {b.name: b for b in support_bounds(arr, certificate=cert, faces=True)}
     ms = cert.maximisers
-    assert len({m.face for m in ms}) == len(ms)  # at most one per relatively open face
+    assert len({m.hyperplane_signs for m in ms}) == len(ms)  # at most one per relatively open face
     assert len(ms) <= bounds["faces"].value <= bounds["total"].value or len(ms) <= 2
     for sgn in (1, -1):
         assert sum(1 for m in ms if m.sign == sgn) <= bounds["per_sign"].value

@@ -367,7 +367,7 @@ def test_faces_stream_matches_f_vector_and_rows(capsys):
     for rec in recs:
         counts[rec["dimension"]] += 1
         # signs per input row, decided again from the witness
-        assert tuple(rec["signs"]) == arr.row_signs_of(rec["witness"])
+        assert tuple(rec["signs"]) == arr.signs_of(rec["witness"])
     assert tuple(counts) == arr.f_vector() == (1, 24, 56, 34)
     code, out, _ = run(capsys, "faces", str(path), "--dim", "1")
     assert code == 0 and len(out.splitlines()) == 24

@@ -364,7 +364,7 @@ def test_n_regions(case) -> None:
     assert arr.n_regions == row.r
     regions = arr.regions()
     assert len(regions) == row.r
-    assert len({tuple(int(s) for s in signs) for signs in regions.signs}) == row.r
+    assert len({tuple(int(s) for s in signs) for signs in regions.hyperplane_signs}) == row.r
 
 
 def test_general_position_flag(case) -> None:

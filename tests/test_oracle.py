@@ -128,9 +128,9 @@ def test_chambers_equal_brute_force(case) -> None:
     """Per hyperplane and per input row, the chamber sign vectors are the realisable ones."""
     arr, rows, dim = case
     regions = arr.regions()
-    assert signs_set(regions.signs) == oracle.realisable_chambers(arr.normals, dim)
-    assert signs_set(regions.row_signs()) == oracle.realisable_chambers(rows, dim)
-    assert len(regions) == arr.n_regions == len(signs_set(regions.signs))
+    assert signs_set(regions.hyperplane_signs) == oracle.realisable_chambers(arr.normals, dim)
+    assert signs_set(regions.signs) == oracle.realisable_chambers(rows, dim)
+    assert len(regions) == arr.n_regions == len(signs_set(regions.hyperplane_signs))
 
 
 def test_witnesses_strictly_inside(case) -> None:
@@ -143,22 +143,22 @@ def test_witnesses_strictly_inside(case) -> None:
         w = tuple(int(v) for v in chamber.witness)
         assert w == tuple(int(v) for v in regions.witnesses[k])
         assert math.gcd(*w) == 1
+        assert tuple(chamber.hyperplane_signs) == tuple(int(v) for v in regions.hyperplane_signs[k])
         assert tuple(chamber.signs) == tuple(int(v) for v in regions.signs[k])
-        assert tuple(chamber.row_signs) == tuple(int(v) for v in regions.row_signs()[k])
         for h, normal in enumerate(arr.normals):
-            assert oracle.sign(oracle.dot(w, normal)) == chamber.signs[h] != 0
+            assert oracle.sign(oracle.dot(w, normal)) == chamber.hyperplane_signs[h] != 0
         for i, row in enumerate(rows):
-            assert oracle.sign(oracle.dot(w, row)) == chamber.row_signs[i] != 0
-        assert chamber.pattern == tuple(i for i, s in enumerate(chamber.row_signs) if s > 0)
-        assert arr.locate(w) == tuple(chamber.signs)
-        assert arr.row_signs_of(w) == tuple(chamber.row_signs)
+            assert oracle.sign(oracle.dot(w, row)) == chamber.signs[i] != 0
+        assert chamber.pattern == tuple(i for i, s in enumerate(chamber.signs) if s > 0)
+        assert arr.hyperplane_signs_of(w) == tuple(chamber.hyperplane_signs)
+        assert arr.signs_of(w) == tuple(chamber.signs)
 
 
 def test_all_inactive_chamber_present_for_data(case) -> None:
     """theta = -e_D makes every data row negative: that chamber always exists (THEORY 2.1)."""
     arr, rows, dim = case
     if all(r[-1] == 1 for r in rows):
-        assert (-1,) * len(rows) in signs_set(arr.regions().row_signs())
+        assert (-1,) * len(rows) in signs_set(arr.regions().signs)
 
 
 def test_locate_random_theta(case) -> None:
@@ -176,8 +176,9 @@ def test_locate_random_theta(case) -> None:
         theta[j] = -Fraction(normal[(j + 1) % dim])
         thetas.append(theta)
     for theta in thetas:
-        assert arr.locate(theta) == tuple(oracle.sign(oracle.dot(theta, a)) for a in arr.normals)
-        assert arr.row_signs_of(theta) == tuple(oracle.sign(oracle.dot(theta, r)) for r in rows)
+        expected = tuple(oracle.sign(oracle.dot(theta, a)) for a in arr.normals)
+        assert arr.hyperplane_signs_of(theta) == expected
+        assert arr.signs_of(theta) == tuple(oracle.sign(oracle.dot(theta, r)) for r in rows)
 
 
 # ------------------------------------------------------------------ faces and polynomial
@@ -191,15 +192,16 @@ def test_faces_equal_brute_force(name) -> None:
     arr, rows, dim = build(*CASES[name])
     expected = oracle.face_dimensions(arr.normals, dim)
     faces = arr.faces()
-    got = {tuple(face.signs): face.dimension for face in faces}
+    got = {tuple(face.hyperplane_signs): face.dimension for face in faces}
     assert len(got) == len(faces)
     assert got == expected
     assert tuple(arr.f_vector()) == oracle.f_vector(arr.normals, dim)
     for k in range(dim + 1):
-        assert {tuple(f.signs) for f in arr.faces(k)} == {s for s, e in expected.items() if e == k}
+        got_k = {tuple(f.hyperplane_signs) for f in arr.faces(k)}
+        assert got_k == {s for s, e in expected.items() if e == k}
     for face in faces:
-        assert arr.locate(face.witness) == tuple(face.signs)
-        assert arr.row_signs_of(face.witness) == tuple(face.row_signs)
+        assert arr.hyperplane_signs_of(face.witness) == tuple(face.hyperplane_signs)
+        assert arr.signs_of(face.witness) == tuple(face.signs)
 
 
 # 2^N subsets: Whitney's formula runs on the cases with at most 10 input rows.
@@ -223,7 +225,7 @@ def test_graph_edges_and_degrees(case) -> None:
     arr, rows, dim = case
     graph = arr.adjacency_graph()
     regions = arr.regions()
-    signs = [tuple(int(v) for v in row) for row in regions.signs]
+    signs = [tuple(int(v) for v in row) for row in regions.hyperplane_signs]
     assert graph.number_of_nodes() == len(signs)
     index = {s: k for k, s in enumerate(signs)}
     expected_edges = set()

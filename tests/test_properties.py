@@ -86,9 +86,9 @@ def test_witnesses_are_strictly_inside(rows) -> None:
         assert all(isinstance(v, int) for v in w)
         assert math.gcd(*w) == 1
         for i, xt in enumerate(arr.augmented):
-            assert sign(dot(w, xt)) == chamber.row_signs[i] != 0
+            assert sign(dot(w, xt)) == chamber.signs[i] != 0
         for h, a in enumerate(arr.normals):
-            assert sign(dot(w, a)) == chamber.signs[h] != 0
+            assert sign(dot(w, a)) == chamber.hyperplane_signs[h] != 0
 
 
 @SETTINGS
@@ -98,7 +98,7 @@ def test_zaslavsky_equals_enumeration(rows) -> None:
     arr = make(rows, dims(rows))
     chi = chi_coefficients(arr)
     r = (-1) ** arr.dimension * sum(c * (-1) ** k for k, c in enumerate(chi))
-    signs = sign_rows(arr.regions().signs)
+    signs = sign_rows(arr.regions().hyperplane_signs)
     assert r == arr.n_regions == len(signs) == len(set(signs))
     assert (sum(chi) == 0) is (arr.n_hyperplanes > 0)
     assert chi[-1] == 1
@@ -122,7 +122,7 @@ def test_euler_relation(rows) -> None:
 def test_central_symmetry_and_parity(rows) -> None:
     """-s is a chamber whenever s is (central arrangement), so r is even once n >= 1."""
     arr = make(rows, dims(rows))
-    signs = set(sign_rows(arr.regions().signs))
+    signs = set(sign_rows(arr.regions().hyperplane_signs))
     assert {tuple(-v for v in s) for s in signs} == signs or arr.n_hyperplanes == 0
     assert arr.n_regions % 2 == 0 or arr.n_hyperplanes == 0
 
@@ -134,7 +134,7 @@ def test_graph_distance_is_hamming(rows, rnd: random.Random) -> None:
     """Graph distance = number of separating hyperplanes; diameter = n; degree = facets."""
     arr = make(rows, dims(rows))
     graph = arr.adjacency_graph()
-    signs = sign_rows(arr.regions().signs)
+    signs = sign_rows(arr.regions().hyperplane_signs)
     chambers = set(signs)
     r = len(signs)
     assert graph.number_of_nodes() == r
@@ -164,8 +164,8 @@ def test_row_permutation(rows, rnd: random.Random) -> None:
     assert permuted.n_hyperplanes == arr.n_hyperplanes
     assert tuple(permuted.f_vector()) == tuple(arr.f_vector())
     assert chi_coefficients(permuted) == chi_coefficients(arr)
-    old = sign_rows(arr.regions().row_signs())
-    new = sign_rows(permuted.regions().row_signs())
+    old = sign_rows(arr.regions().signs)
+    new = sign_rows(permuted.regions().signs)
     assert set(new) == {tuple(s[k] for k in perm) for s in old}
     assert set(permuted.normals) == set(arr.normals)
 
@@ -180,8 +180,8 @@ def test_duplicated_rows(rows, rnd: random.Random) -> None:
     assert bigger.n_points == len(rows) + len(twins)
     assert (bigger.n_hyperplanes, bigger.n_regions) == (arr.n_hyperplanes, arr.n_regions)
     assert tuple(bigger.f_vector()) == tuple(arr.f_vector())
-    old = set(sign_rows(arr.regions().row_signs()))
-    new = sign_rows(bigger.regions().row_signs())
+    old = set(sign_rows(arr.regions().signs))
+    new = sign_rows(bigger.regions().signs)
     for s in new:
         assert all(s[len(rows) + j] == s[k] for j, k in enumerate(twins))
     assert {s[: len(rows)] for s in new} == old
@@ -209,10 +209,11 @@ def test_rescaling_rows(rows, factors, negate) -> None:
         o * s for o, s in zip(arr.row_orientation, signs, strict=True)
     )
     assert rescaled.n_regions == arr.n_regions
-    old = set(sign_rows(arr.regions().row_signs()))
-    new = set(sign_rows(rescaled.regions().row_signs()))
+    old = set(sign_rows(arr.regions().signs))
+    new = set(sign_rows(rescaled.regions().signs))
     assert new == {tuple(v * s for v, s in zip(row, signs, strict=True)) for row in old}
-    assert set(sign_rows(rescaled.regions().signs)) == set(sign_rows(arr.regions().signs))
+    by_plane = set(sign_rows(arr.regions().hyperplane_signs))
+    assert set(sign_rows(rescaled.regions().hyperplane_signs)) == by_plane
 
 
 # ------------------------------------------------------------------ deletion-restriction
@@ -264,7 +265,7 @@ def test_from_normals_of_augmented_rows_is_the_same(rows) -> None:
         arr.row_orientation,
         arr.dimension,
     )
-    assert set(sign_rows(other.regions().row_signs())) == set(sign_rows(arr.regions().row_signs()))
+    assert set(sign_rows(other.regions().signs)) == set(sign_rows(arr.regions().signs))
 
 
 # ------------------------------------------------------------------ faces
@@ -274,12 +275,12 @@ def test_face_witnesses(rows, factor) -> None:
     """Each face's witness lies in exactly that face; dimensions match the zero sets' ranks."""
     arr = make([[factor * v for v in row] for row in rows], dims(rows))
     faces = arr.faces()
-    assert len({tuple(f.signs) for f in faces}) == len(faces)
+    assert len({tuple(f.hyperplane_signs) for f in faces}) == len(faces)
     counts = [0] * (arr.dimension + 1)
     for face in faces:
-        assert arr.locate(face.witness) == tuple(face.signs)
-        assert arr.row_signs_of(face.witness) == tuple(face.row_signs)
-        zeros = [a for a, s in zip(arr.normals, face.signs, strict=True) if s == 0]
+        assert arr.hyperplane_signs_of(face.witness) == tuple(face.hyperplane_signs)
+        assert arr.signs_of(face.witness) == tuple(face.signs)
+        zeros = [a for a, s in zip(arr.normals, face.hyperplane_signs, strict=True) if s == 0]
         assert face.dimension == arr.dimension - exact_rank(zeros, arr.dimension)
         counts[face.dimension] += 1
     assert tuple(counts) == tuple(arr.f_vector())

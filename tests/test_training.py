@@ -68,7 +68,7 @@ def check_solution(arr: Arrangement, sol: Solution, y: tuple[Q, ...]) -> None:
         assert abs(np.linalg.norm(a.direction) - 1) < 1e-12
         # the exact point lies in the closed cone of every chamber it was found in
         for c in a.chambers:
-            rs = arr.regions()[c].row_signs
+            rs = arr.regions()[c].signs
             assert all(s * t >= 0 for s, t in zip(signs, rs, strict=True))
         assert a.exact_direction not in seen  # parallel directions merged
         seen.add(a.exact_direction)

@@ -96,14 +96,14 @@ class SupportBound:
 
 def has_inactive_chamber(arr: Arrangement) -> bool:
     """Whether some chamber has every row sign ``-1`` (always true for data arrangements)."""
-    row_signs = arr.regions().row_signs()
+    row_signs = arr.regions().signs
     if row_signs.shape[1] == 0:
         return True
     return bool((row_signs < 0).all(axis=1).any())
 
 
 def _faces_with_positive_row(arr: Arrangement) -> int:
-    return sum(1 for f in arr.faces() if any(s > 0 for s in f.row_signs))
+    return sum(1 for f in arr.faces() if any(s > 0 for s in f.signs))
 
 
 def support_bounds(

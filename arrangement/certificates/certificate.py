@@ -68,11 +68,11 @@ class ExtremePoint:
         +1 if ``eta = +sup |eta|`` there, -1 if ``eta = -sup |eta|``.
     direction : tuple of int
         Primitive integer vector; the point is ``direction / ||direction||``.
-    face : tuple of int
+    hyperplane_signs : tuple of int
         Sign (-1, 0, +1) of ``<direction, n_h>`` on every distinct hyperplane: the relatively open
-        face of the arrangement that contains the point.
-    row_signs : tuple of int
-        Sign of ``<direction, xt_i>`` on every input row.
+        face of the arrangement that contains the point (internal indexing).
+    signs : tuple of int
+        Sign of ``<direction, xt_i>`` on every input row: the same face in the user's rows.
     pattern : tuple of int
         The activation pattern: input rows with ``<direction, xt_i> > 0`` (0-based). The point
         lies in the dual region of this pattern.
@@ -86,8 +86,8 @@ class ExtremePoint:
 
     sign: int
     direction: tuple[int, ...]
-    face: tuple[int, ...]
-    row_signs: tuple[int, ...]
+    hyperplane_signs: tuple[int, ...]
+    signs: tuple[int, ...]
     pattern: tuple[int, ...]
     interior: bool
     zero_set: tuple[int, ...]
@@ -106,8 +106,8 @@ class ExtremePoint:
             "pattern": list(self.pattern),
             "interior": self.interior,
             "zero_set": list(self.zero_set),
-            "face": list(self.row_signs),
-            "hyperplane_face": list(self.face),
+            "face": list(self.signs),
+            "hyperplane_face": list(self.hyperplane_signs),
             "chambers": list(self.chambers),
         }
 
@@ -223,7 +223,7 @@ class Certificate:
     def chamber_vector(self, index: int) -> tuple[Fraction, ...]:
         """``v_s`` of chamber ``index``: ``eta(theta) = <v_s, theta>`` on its closure."""
         chamber = self.arrangement.regions()[index]
-        return _chamber_vector(self.arrangement, self.dual, chamber.row_signs)
+        return _chamber_vector(self.arrangement, self.dual, chamber.signs)
 
     def chamber_extrema(self, index: int) -> ChamberExtrema:
         """Exact maximum and minimum of ``eta`` over closed chamber ``index`` on the sphere.
@@ -232,8 +232,9 @@ class Certificate:
         """
         arr = self.arrangement
         chamber = arr.regions()[index]
-        v = _chamber_vector(arr, self.dual, chamber.row_signs)
-        rows = [[s * x for x in nrm] for s, nrm in zip(chamber.signs, arr.normals, strict=True)]
+        v = _chamber_vector(arr, self.dual, chamber.signs)
+        pairs = zip(chamber.hyperplane_signs, arr.normals, strict=True)
+        rows = [[s * x for x in nrm] for s, nrm in pairs]
         hi = project(v, rows)
         lo = project([-x for x in v], rows)
         return ChamberExtrema(
@@ -513,7 +514,7 @@ def certify(
     arr = arrangement
     p = dual_vector(arr, dual)
     regions = arr.regions()
-    signs = np.asarray(regions.signs)
+    signs = np.asarray(regions.hyperplane_signs)
     r, n = signs.shape
     dim = arr.dimension
     normals = arr.normal_matrix()
@@ -687,8 +688,8 @@ def _maximisers(
         norm_sq = sum(x * x for x in direction)
         if sign(value) != sgn or value * value != best * norm_sq:
             raise SolverError(f"internal check failed for the maximiser {direction}")
-        face = arr.locate(direction)
-        row_signs = arr.row_signs_of(direction)
+        face = arr.hyperplane_signs_of(direction)
+        row_signs = arr.signs_of(direction)
         nz = np.flatnonzero(np.asarray(face) != 0)
         key = np.asarray(face, dtype=np.int8)[nz]
         chambers = np.flatnonzero((signs[:, nz] == key[None, :]).all(axis=1))
@@ -696,8 +697,8 @@ def _maximisers(
             ExtremePoint(
                 sign=sgn,
                 direction=direction,
-                face=face,
-                row_signs=row_signs,
+                hyperplane_signs=face,
+                signs=row_signs,
                 pattern=tuple(i for i, s in enumerate(row_signs) if s > 0),
                 interior=all(s != 0 for s in face),
                 zero_set=tuple(i for i, s in enumerate(row_signs) if s == 0),

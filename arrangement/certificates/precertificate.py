@@ -307,7 +307,7 @@ def _condition(cert: Certificate, ext: ExtremePoint) -> ExtremeCondition:
     for i in ext.pattern:
         v = [a + p[i] * b for a, b in zip(v, arr.augmented[i], strict=True)]
     resid = [eps * a - t for a, t in zip(v, theta, strict=True)]
-    zero = tuple(h for h, s in enumerate(ext.face) if s == 0)
+    zero = tuple(h for h, s in enumerate(ext.hyperplane_signs) if s == 0)
     lower, upper = [], []
     for h in zero:
         lo, up = Fraction(0), Fraction(0)
@@ -545,14 +545,14 @@ def precertificate(
         return f"{source}: row {lines[j] if lines is not None else j}"
 
     for j, (s, theta) in enumerate(parsed):
-        face = arr.locate(theta)
+        face = arr.hyperplane_signs_of(theta)
         if 0 in face:
-            rows = [i for i, x in enumerate(arr.row_signs_of(theta)) if x == 0]
+            rows = [i for i, x in enumerate(arr.signs_of(theta)) if x == 0]
             raise GeometryError(
                 f"{where(j)}: the atom lies on the hyperplane of input row(s) {rows}: a "
                 "vanishing-derivative pre-certificate needs every target inside an open chamber"
             )
-        chamber = regions.index_of(face)
+        chamber = regions.index_of(arr.signs_of(theta))
         if chamber in seen:
             k = seen[chamber]
             raise GeometryError(
@@ -560,7 +560,7 @@ def precertificate(
                 "is linear there and cannot peak at both"
             )
         seen[chamber] = j
-        row_signs = arr.row_signs_of(theta)
+        row_signs = arr.signs_of(theta)
         pattern = tuple(i for i, x in enumerate(row_signs) if x > 0)
         targets.append(Atom(s, theta, chamber, pattern))
         active = set(pattern)

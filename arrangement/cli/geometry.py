@@ -193,7 +193,7 @@ def _regions_args(parser: argparse.ArgumentParser) -> None:
 def _regions(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     regions = arr.regions()
-    row_signs = regions.row_signs()
+    row_signs = regions.signs
     witnesses = regions.witnesses
     n_rows, dim = arr.n_points, arr.dimension
     with (

@@ -55,7 +55,7 @@ def _faces(args: argparse.Namespace) -> int:
         for face in found:
             rec = {
                 "dimension": face.dimension,
-                "signs": list(face.row_signs),
+                "signs": list(face.signs),
                 "witness": list(face.witness),
             }
             out.write(json.dumps(rec) + "\n")

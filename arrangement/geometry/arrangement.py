@@ -204,12 +204,12 @@ class Arrangement:
         """The number of chambers ``r``."""
         return len(self.regions())
 
-    def locate(self, theta: Sequence[Any]) -> tuple[int, ...]:
+    def hyperplane_signs_of(self, theta: Sequence[Any]) -> tuple[int, ...]:
         """Sign vector per hyperplane (entries -1, 0, +1) of the face containing ``theta``.
 
         Examples
         --------
-        >>> Arrangement.from_points([[0], [1]]).locate([1, "-1/2"])
+        >>> Arrangement.from_points([[0], [1]]).hyperplane_signs_of([1, "-1/2"])
         (-1, 1)
         """
         th = [as_fraction(x) for x in theta]
@@ -220,9 +220,9 @@ class Arrangement:
             for n in self.normals
         )
 
-    def row_signs_of(self, theta: Sequence[Any]) -> tuple[int, ...]:
+    def signs_of(self, theta: Sequence[Any]) -> tuple[int, ...]:
         """Sign of ``<theta, xt_i>`` for every input row ``i``."""
-        s = self.locate(theta)
+        s = self.hyperplane_signs_of(theta)
         pairs = zip(self.row_to_hyperplane, self.row_orientation, strict=True)
         return tuple(o * s[h] for h, o in pairs)
 

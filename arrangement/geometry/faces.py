@@ -32,10 +32,10 @@ class Face:
 
     Attributes
     ----------
+    hyperplane_signs : tuple of int
+        Sign (-1, 0, +1) on every distinct hyperplane (internal indexing).
     signs : tuple of int
-        Sign (-1, 0, +1) on every distinct hyperplane.
-    row_signs : tuple of int
-        Sign on every input row.
+        Sign (-1, 0, +1) of ``<theta, xt_i>`` on the face for every input row ``i``.
     dimension : int
         Dimension of the face (of its span, the flat).
     witness : tuple of int
@@ -44,8 +44,8 @@ class Face:
         Index of the flat spanned by the face in :func:`arrangement.geometry.lattice.flats`.
     """
 
+    hyperplane_signs: tuple[int, ...]
     signs: tuple[int, ...]
-    row_signs: tuple[int, ...]
     dimension: int
     witness: tuple[int, ...]
     flat: int
@@ -57,7 +57,7 @@ def _restricted_chambers(arr: Arrangement, flat: Flat) -> tuple[np.ndarray, np.n
     n, dim = normals.shape
     if flat.rank == 0:
         reg = arr.regions()
-        return reg.signs, reg.witnesses
+        return reg.hyperplane_signs, reg.witnesses
     inside = list(flat.hyperplanes)
     others = [h for h in range(n) if h not in set(inside)]
     if flat.dimension == 0:

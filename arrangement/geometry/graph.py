@@ -47,7 +47,7 @@ def walls(arr: Arrangement, *, progress: ProgressFn | None = None) -> list[tuple
     """
 
     def build() -> list[tuple[int, int, int]]:
-        signs = arr.regions().signs
+        signs = arr.regions().hyperplane_signs
         r, n = signs.shape
         out: list[tuple[int, int, int]] = []
         if r < 2:
@@ -89,8 +89,8 @@ def adjacency_graph(arr: Arrangement) -> nx.Graph:
     for ch in reg:
         g.add_node(
             ch.index,
-            signs=ch.row_signs,
-            hyperplane_signs=ch.signs,
+            signs=ch.signs,
+            hyperplane_signs=ch.hyperplane_signs,
             witness=ch.witness,
             pattern=ch.pattern,
         )

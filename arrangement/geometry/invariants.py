@@ -47,13 +47,13 @@ def check_invariants(arr: Arrangement) -> dict[str, bool]:
     r = len(reg)
     f = arr.f_vector()
     chi = arr.characteristic_polynomial()
-    keys = {s.tobytes() for s in reg.signs}
+    keys = {s.tobytes() for s in reg.hyperplane_signs}
     general = arr.is_general_position()
     return {
         "zaslavsky": zaslavsky_count(arr) == r,
         "chi_at_one": arr.n_hyperplanes == 0 or chi.eval(1) == 0,
         "euler": sum((-1) ** k * fk for k, fk in enumerate(f)) == (-1) ** arr.dimension,
         "walls": len(walls(arr)) == (f[arr.dimension - 1] if arr.n_hyperplanes else 0),
-        "antipodal": all((-s).tobytes() in keys for s in reg.signs),
+        "antipodal": all((-s).tobytes() in keys for s in reg.hyperplane_signs),
         "cover": (not general) or r == cover_count(arr.n_hyperplanes, arr.dimension - 1),
     }

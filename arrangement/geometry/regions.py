@@ -14,7 +14,23 @@ from typing import overload
 
 import numpy as np
 
+from arrangement.core.errors import InputError
+
 __all__ = ["Chamber", "Regions"]
+
+
+def _sign_vector(signs: Sequence[int], length: int) -> np.ndarray:
+    """``signs`` as an ``int8`` array of ``length`` entries ``+1``/``-1`` (InputError otherwise)."""
+    if isinstance(signs, str | bytes) or not isinstance(signs, Sequence | np.ndarray):
+        raise InputError(f"signs must be a sequence of +1/-1, got {type(signs).__name__}")
+    if len(signs) != length:
+        raise InputError(f"signs has {len(signs)} entries, expected one per input row ({length})")
+    out = np.empty(length, dtype=np.int8)
+    for i, s in enumerate(signs):
+        if isinstance(s, bool) or not isinstance(s, int | np.integer) or int(s) not in (1, -1):
+            raise InputError(f"signs[{i}] must be +1 or -1, got {s!r}")
+        out[i] = int(s)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +41,13 @@ class Chamber:
     ----------
     index : int
         Position of the chamber in its :class:`Regions` collection.
+    hyperplane_signs : tuple of int
+        Sign (+1/-1) of the chamber on every *distinct hyperplane*, in hyperplane order and in the
+        orientation of the primitive normals (internal indexing; see
+        :attr:`~arrangement.geometry.arrangement.Arrangement.row_to_hyperplane`).
     signs : tuple of int
-        Sign (+1/-1) of the chamber on every distinct hyperplane, in hyperplane order.
-    row_signs : tuple of int
-        Sign of ``<theta, xt_i>`` on the chamber for every input row ``i`` (provenance).
+        The activation signs: the sign of ``<theta, xt_i>`` on the chamber for every *input row*
+        ``i``, in file order (``+1``: the neuron is active on ``x_i``).
     witness : tuple of int
         A primitive integer vector strictly inside the chamber (every sign verified exactly).
     pattern : tuple of int
@@ -37,8 +56,8 @@ class Chamber:
     """
 
     index: int
+    hyperplane_signs: tuple[int, ...]
     signs: tuple[int, ...]
-    row_signs: tuple[int, ...]
     witness: tuple[int, ...]
     pattern: tuple[int, ...]
 
@@ -80,8 +99,8 @@ class Regions(Sequence[Chamber]):
         self._row_signs: np.ndarray | None = None
 
     @property
-    def signs(self) -> np.ndarray:
-        """Read-only ``int8`` array ``(r, n)`` of sign vectors per hyperplane."""
+    def hyperplane_signs(self) -> np.ndarray:
+        """Read-only ``int8`` array ``(r, n)``: sign vectors per distinct hyperplane."""
         return self._signs
 
     @property
@@ -89,7 +108,8 @@ class Regions(Sequence[Chamber]):
         """Read-only integer array ``(r, D)`` of primitive interior points."""
         return self._witnesses
 
-    def row_signs(self) -> np.ndarray:
+    @property
+    def signs(self) -> np.ndarray:
         """Read-only ``int8`` array ``(r, N)``: the sign of every chamber on every input row."""
         if self._row_signs is None:
             rs = self._signs[:, self._rows] * self._orient[None, :]
@@ -115,11 +135,11 @@ class Regions(Sequence[Chamber]):
             k += len(self)
         if not 0 <= k < len(self):
             raise IndexError(k)
-        rs = self.row_signs()[k]
+        rs = self.signs[k]
         return Chamber(
             index=k,
-            signs=tuple(int(x) for x in self._signs[k]),
-            row_signs=tuple(int(x) for x in rs),
+            hyperplane_signs=tuple(int(x) for x in self._signs[k]),
+            signs=tuple(int(x) for x in rs),
             witness=tuple(int(x) for x in self._witnesses[k]),
             pattern=tuple(int(i) for i in np.flatnonzero(rs > 0)),
         )
@@ -129,15 +149,22 @@ class Regions(Sequence[Chamber]):
             yield self[k]
 
     def index_of(self, signs: Sequence[int]) -> int:
-        """Position of the chamber with the given sign vector per hyperplane.
+        """Position of the chamber with the given activation signs (one per input row).
+
+        Parameters
+        ----------
+        signs : sequence of int
+            ``+1`` or ``-1`` for every input row, as in :attr:`Chamber.signs`.
 
         Raises
         ------
+        InputError
+            If ``signs`` is not a sequence of ``N`` entries ``+1``/``-1``.
         KeyError
             If no chamber has that sign vector.
         """
-        key = np.asarray(signs, dtype=np.int8)
-        hits = np.flatnonzero((self._signs == key[None, :]).all(axis=1))
+        key = _sign_vector(signs, len(self._rows))
+        hits = np.flatnonzero((self.signs == key[None, :]).all(axis=1))
         if hits.size == 0:
             raise KeyError(tuple(int(x) for x in key))
         return int(hits[0])

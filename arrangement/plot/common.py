@@ -351,7 +351,7 @@ def _pattern_label(pattern: Sequence[int]) -> str:
 
 def _chamber_lookup(arr: Arrangement) -> dict[bytes, int]:
     """Map the packed per-hyperplane sign vector of a chamber to its index."""
-    signs = np.asarray(arr.regions().signs, dtype=np.int8)
+    signs = np.asarray(arr.regions().hyperplane_signs, dtype=np.int8)
     return {row.tobytes(): k for k, row in enumerate(signs)}
 
 

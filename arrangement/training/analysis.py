@@ -60,7 +60,7 @@ def _snap(
     theta = _project_subspace(q, [*zero_rows, *lineality], arr.dimension)
     if not any(theta):
         theta = _project_subspace(q, lineality, arr.dimension)
-    signs = arr.regions().signs[chamber]
+    signs = arr.regions().hyperplane_signs[chamber]
     g = [[int(s) * v for v in nrm] for s, nrm in zip(signs.tolist(), arr.normals, strict=True)]
     snapped = project(theta, g).point
     return snapped if any(snapped) else tuple(theta)
@@ -136,7 +136,7 @@ def extract_atoms(
         if abs(e["amp"]) <= threshold:
             dropped += abs(e["amp"])
             continue
-        row_signs = arr.row_signs_of(e["theta"])
+        row_signs = arr.signs_of(e["theta"])
         vec = np.array([float(v) for v in e["theta"]])
         atoms.append(
             Atom(

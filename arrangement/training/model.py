@@ -53,8 +53,8 @@ def build_model(arr: Arrangement) -> Model:
         from arrangement.geometry.graph import walls
 
         reg = arr.regions()
-        signs = reg.signs
-        row_signs = reg.row_signs()
+        signs = reg.hyperplane_signs
+        row_signs = reg.signs
         x = np.array([[float(v) for v in row] for row in arr.augmented], dtype=float)
         dim, rk = arr.dimension, arr.rank
         if rk == dim:

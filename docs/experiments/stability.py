@@ -149,7 +149,7 @@ def one_sided(arr: Arrangement, side: int) -> tuple[tuple[Fraction, ...], Certif
     rows: list[list[Fraction]] = []
     rhs: list[Fraction] = []
     for a, th in TARGET:
-        signs = arr.row_signs_of(th)
+        signs = arr.signs_of(th)
         active = [s > 0 or (s == 0 and side > 0) for s in signs]
         for c in range(arr.dimension):
             rows.append(
