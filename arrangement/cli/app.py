@@ -37,10 +37,11 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import numpy as np
 
+from arrangement.core.atomic import atomic_open
 from arrangement.core.errors import ArrangementError, InputError
 from arrangement.core.io import Dataset, default_dataset_path, load_dataset
 from arrangement.core.numbers import fraction_str
@@ -231,15 +232,16 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 def open_output(path: str | None, *, input_path: str | Path | None = None) -> Iterator[TextIO]:
     """Open ``path`` for writing text (``None`` or ``-``: standard output).
 
-    Refuses to overwrite ``input_path``: input files are never modified.
+    Refuses to overwrite ``input_path``: input files are never modified. A file is written
+    atomically (:func:`arrangement.core.atomic.atomic_open`): complete, or not at all.
     """
     if path is None or path == "-":
         yield sys.stdout
         return
     if input_path is not None and same_file(path, input_path):
         raise InputError("refusing to overwrite the input file", source=str(path))
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        yield fh
+    with atomic_open(path, "w", newline="") as fh:
+        yield cast(TextIO, fh)
 
 
 def emit_json(obj: Any, stream: TextIO | None = None) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from arrangement.core.atomic import atomic_open, atomic_path
 from arrangement.core.numbers import fraction_str
 from arrangement.geometry.lattice import ProgressFn
 
@@ -178,7 +179,8 @@ def _export_graph(arr: Arrangement) -> nx.Graph:
 
 def write_graphml(arr: Arrangement, path: str | Path) -> None:
     """Write the chamber graph as GraphML (sign vectors and witnesses as strings)."""
-    nx.write_graphml(_export_graph(arr), str(path))
+    with atomic_path(path) as tmp:
+        nx.write_graphml(_export_graph(arr), str(tmp))
 
 
 def graph_json(arr: Arrangement) -> dict[str, Any]:
@@ -203,4 +205,5 @@ def graph_json(arr: Arrangement) -> dict[str, Any]:
 
 def write_json(arr: Arrangement, path: str | Path) -> None:
     """Write the chamber graph as JSON (see :func:`graph_json`)."""
-    Path(path).write_text(json.dumps(graph_json(arr)) + "\n")
+    with atomic_open(path) as fh:
+        fh.write(json.dumps(graph_json(arr)) + "\n")

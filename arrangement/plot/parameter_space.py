@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from arrangement.core.atomic import atomic_path
 from arrangement.core.errors import InputError
 from arrangement.core.numbers import fraction_str, readable
 from arrangement.plot.circle import _plot_circle
@@ -162,5 +163,6 @@ def plot_arrangement(
     else:
         fig = _plot_sphere(arr, p, extremes, atom_marks, ax, full_title, projection, resolution)
     if path is not None:
-        fig.savefig(path, dpi=dpi)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format=Path(path).suffix.lstrip(".").lower() or None)
     return fig
