@@ -8,6 +8,8 @@ What lives here
 * :mod:`~arrangement.training.analysis`: from solver output to exact facts (snapped atoms, the
   vertex move, the exact analysis of the rounded dual);
 * :mod:`~arrangement.training.solve`: :func:`solve`, the entry point;
+* :mod:`~arrangement.training.working_set`: column generation priced by the exact certificate;
+* :mod:`~arrangement.training.path`: the regularisation path;
 * :mod:`~arrangement.training.minnorm`: the minimal-norm certificate of ``P_0``.
 
 What it may use
@@ -18,6 +20,7 @@ and scipy are imported inside the functions that call them.
 """
 
 from arrangement.training.minnorm import min_norm_certificate
+from arrangement.training.path import PathPoint, regularization_path
 from arrangement.training.solution import (
     Atom,
     AtomCheck,
@@ -26,7 +29,7 @@ from arrangement.training.solution import (
     Solution,
     SupportCheck,
 )
-from arrangement.training.solve import solve
+from arrangement.training.solve import lam_max, lam_max_squared, solve
 
 __all__ = [
     "Atom",
@@ -34,7 +37,11 @@ __all__ = [
     "CertificateCheck",
     "MinNormCertificate",
     "Solution",
+    "PathPoint",
     "SupportCheck",
+    "lam_max",
+    "lam_max_squared",
     "min_norm_certificate",
+    "regularization_path",
     "solve",
 ]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Model",
     "build_model",
+    "restrict",
     "dual_matrices",
     "primal_matrices",
 ]
@@ -50,7 +51,9 @@ def build_model(arr: Arrangement) -> Model:
     """Chambers, facets and the lineality basis of the reformulation (cached on ``arr``)."""
 
     def build() -> Model:
-        from arrangement.geometry.graph import walls
+        # the hashed wall test of the certificate code: one vectorised pass, no per-hyperplane
+        # sort; a hash collision could only add a redundant (valid) facet row, never drop one
+        from arrangement.certificates.certificate import _walls
 
         reg = arr.regions()
         signs = reg.hyperplane_signs
@@ -67,10 +70,7 @@ def build_model(arr: Arrangement) -> Model:
         normals /= np.linalg.norm(normals, axis=1)[:, None]
         nb = normals @ basis
         r, n = signs.shape
-        facet = np.zeros((r, n), dtype=bool)
-        found = np.array(walls(arr), dtype=np.int64).reshape(-1, 3)
-        facet[found[:, 0], found[:, 2]] = True
-        facet[found[:, 1], found[:, 2]] = True
+        facet = _walls(np.asarray(signs)) if r > 1 else np.zeros((r, n), dtype=bool)
         active_all = row_signs > 0
         used = np.flatnonzero(active_all.any(axis=1))
         jj, hh = np.nonzero(facet[used])
@@ -78,6 +78,28 @@ def build_model(arr: Arrangement) -> Model:
         return Model(basis, xb, used, active_all[used], jj, rows, r)
 
     return arr._cached("solver_model", build)
+
+
+def restrict(model: Model, positions: np.ndarray) -> Model:
+    """The model over a subset of its chambers (``positions`` into ``model.chambers``, sorted).
+
+    Facet entries are stored sorted by chamber, so the restriction is a selection and a
+    renumbering; the restricted conic program is the working-set problem of
+    :mod:`arrangement.training.working_set`.
+    """
+    pos = np.asarray(positions, dtype=np.int64)
+    new_index = np.full(len(model.chambers), -1, dtype=np.int64)
+    new_index[pos] = np.arange(len(pos))
+    keep = new_index[model.facet_chamber] >= 0
+    return Model(
+        model.basis,
+        model.xb,
+        model.chambers[pos],
+        model.active[pos],
+        new_index[model.facet_chamber[keep]],
+        model.facet_rows[keep],
+        model.n_regions,
+    )
 
 
 def _block_layout(model: Model, offset: int) -> np.ndarray:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import math
+
 import numpy as np
 
 from arrangement.core.numbers import fraction_str
@@ -21,6 +23,7 @@ __all__ = [
     "DEFAULT_DENOMINATOR",
     "DEFAULT_DROP_TOL",
     "DEFAULT_EXTREME_TOL",
+    "DEFAULT_GAP_TOL",
     "DEFAULT_MERGE_TOL",
     "DEFAULT_TOL",
     "Atom",
@@ -44,11 +47,19 @@ DEFAULT_MERGE_TOL = 1e-5
 DEFAULT_BOUNDARY_TOL = 1e-6
 DEFAULT_EXTREME_TOL = 1e-4
 DEFAULT_DENOMINATOR = 10**6
+#: Certified relative gap below which a solution is called optimal.
+DEFAULT_GAP_TOL = 1e-8
 
 DIRECTION_DENOMINATOR = 10**9
 
 
 
+
+
+def _unit(direction: tuple[int, ...]) -> list[float]:
+    from arrangement.training.analysis import unit_vector
+
+    return [float(v) for v in unit_vector(direction)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +194,11 @@ class AtomCheck:
             "extreme_direction": (
                 None if self.extreme_direction is None else list(self.extreme_direction)
             ),
+            "extreme_unit": (
+                None
+                if self.extreme_direction is None
+                else _unit(self.extreme_direction)
+            ),
             "angle": float(self.angle),
             "at_extreme": self.at_extreme,
         }
@@ -210,6 +226,9 @@ class CertificateCheck:
         One comparison per atom.
     n_exact_chambers : int or None
         Chambers that needed the exact projection (as reported by the certificate code).
+    certificate : Certificate or None
+        The full exact verdict (:class:`arrangement.certificates.certificate.Certificate`), with
+        the maximisers of ``|eta_p|``.
     """
 
     dual: tuple[Fraction, ...]
@@ -219,6 +238,7 @@ class CertificateCheck:
     lower_bound: Fraction
     atoms: tuple[AtomCheck, ...]
     n_exact_chambers: int | None = None
+    certificate: Any = field(default=None, repr=False, compare=False)
 
     @property
     def atoms_at_extremes(self) -> bool:
@@ -314,6 +334,68 @@ class Solution:
     certificate: CertificateCheck | None
     numeric: bool = True
     atoms_before_vertex: int | None = None
+    method: str = "full"
+    rounds: tuple[Any, ...] = ()
+    working_set: tuple[int, ...] = ()
+    lam_max_squared: Fraction | None = None
+    n_chambers: int | None = None
+
+    @property
+    def lower_bound(self) -> Fraction | None:
+        """Exact lower bound on the optimal value (``None`` without the exact certificate)."""
+        return None if self.certificate is None else self.certificate.lower_bound
+
+    @property
+    def relative_gap(self) -> float | None:
+        """Certified relative gap ``(objective - lower_bound) / |objective|`` (or ``None``)."""
+        from arrangement.training.solve import relative_gap
+
+        lb = self.lower_bound
+        return None if lb is None else relative_gap(self.objective, lb)
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the certified relative gap is within ``tolerances["gap_tol"]``."""
+        gap = self.relative_gap
+        tol = float(self.tolerances.get("gap_tol", DEFAULT_GAP_TOL))
+        return gap is not None and gap <= tol
+
+    @property
+    def lam_max(self) -> float | None:
+        """``sqrt(lam_max_squared)`` as a float (``None`` for ``P_0``)."""
+        if self.lam_max_squared is None:
+            return None
+        try:
+            return math.sqrt(float(self.lam_max_squared))
+        except OverflowError:
+            return math.inf
+
+    def predict(self, x: Any) -> np.ndarray:
+        """The network function ``f(x) = sum_j a_j relu(<theta_j, (x, 1)>)`` on new points.
+
+        Parameters
+        ----------
+        x : array-like of shape (n_samples, n_features)
+            Points in the data space of the training set (``d`` features).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,)
+            Float predictions; on the training rows they equal ``K mu``.
+        """
+        pts = np.atleast_2d(np.asarray(x, dtype=float))
+        if not self.atoms:
+            return np.zeros(pts.shape[0])
+        d = len(self.atoms[0].direction) - 1
+        if pts.ndim != 2 or pts.shape[1] != d:
+            from arrangement.core.errors import InputError
+
+            raise InputError(f"predict expects points with {d} features, got shape {pts.shape}")
+        theta = np.array([a.direction for a in self.atoms])  # (k, D)
+        amp = np.array([a.amplitude for a in self.atoms])
+        pre = pts @ theta[:, :-1].T + theta[:, -1][None, :]
+        out: np.ndarray = np.maximum(pre, 0.0) @ amp
+        return out
 
     @property
     def n_atoms(self) -> int:
@@ -360,6 +442,17 @@ class Solution:
             "dual": [float(x) for x in self.dual],
             "support_bound": self.support_bound.to_dict(),
             "certificate": None if self.certificate is None else self.certificate.to_dict(),
+            "lower_bound": None if self.lower_bound is None else fraction_str(self.lower_bound),
+            "relative_gap": self.relative_gap,
+            "optimal": self.optimal,
+            "lam_max_squared": (
+                None if self.lam_max_squared is None else fraction_str(self.lam_max_squared)
+            ),
+            "lam_max": self.lam_max,
+            "method": self.method,
+            "n_chambers": self.n_chambers,
+            "working_set": list(self.working_set),
+            "rounds": [r.to_dict() for r in self.rounds],
             "solver": {
                 "name": "clarabel",
                 "objective": float(self.solver_objective),

@@ -85,7 +85,9 @@ conic program over the dual variables, see its docstring.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -93,26 +95,32 @@ import numpy as np
 
 from arrangement.certificates.bounds import support_bounds
 from arrangement.core.errors import InputError, SolverError
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, fraction_str, readable
 from arrangement.training.analysis import apply_measure, certify_dual, extract_atoms, move_to_vertex
 from arrangement.training.backend import clarabel_settings, run_clarabel, status_name
-from arrangement.training.model import build_model, primal_matrices
+from arrangement.training.model import Model, build_model, primal_matrices, restrict
 from arrangement.training.solution import (
     DEFAULT_BOUNDARY_TOL,
     DEFAULT_DENOMINATOR,
     DEFAULT_DROP_TOL,
     DEFAULT_EXTREME_TOL,
+    DEFAULT_GAP_TOL,
     DEFAULT_MERGE_TOL,
     DEFAULT_TOL,
     Atom,
+    CertificateCheck,
     Solution,
     SupportCheck,
 )
+from arrangement.training.working_set import Round, feasible_chambers, pricer
 
 if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
-__all__ = ["check_labels", "solve"]
+__all__ = ["METHODS", "check_labels", "lam_max", "lam_max_squared", "relative_gap", "solve"]
+
+#: The solution methods: column generation (default) and all chambers at once.
+METHODS = ("working-set", "full")
 
 # ---------------------------------------------------------------------------------------------
 # inputs
@@ -183,6 +191,11 @@ def solve(
     solver_options: Mapping[str, Any] | None = None,
     verbose: bool = False,
     vertex: bool = False,
+    method: str = "working-set",
+    gap_tol: float = DEFAULT_GAP_TOL,
+    start: Sequence[int] | None = None,
+    top_k: int | None = None,
+    progress: Callable[[Round], None] | None = None,
 ) -> Solution:
     """Solve ``P_lam`` or ``P_0`` through the exact reformulation over all chambers.
 
@@ -259,6 +272,10 @@ def solve(
     cost is dominated by the sparse factorisation of its KKT system. The exact certificate
     analysis visits all ``r`` chambers (see :mod:`arrangement.certificates.certificate`).
     """
+    if method not in METHODS:
+        raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if not (0 < gap_tol < 1):
+        raise InputError(f"gap_tol must be in (0, 1), got {gap_tol}")
     lam_q = _lam(lam, interpolate)
     yq = check_labels(arr, y)
     if arr.n_points == 0:
@@ -272,19 +289,134 @@ def solve(
         "boundary_tol": boundary_tol,
         "extreme_tol": extreme_tol,
         "dual_denominator": dual_denominator,
+        "gap_tol": gap_tol,
     }
-    if lam_q is not None and lam_q**2 >= _lam_max_squared(arr, yq):
+    lmax_sq = lam_max_squared(arr, yq) if lam_q is not None else None
+    if lam_q is not None and lmax_sq is not None and lam_q**2 >= lmax_sq:
         # lam >= lam_max = sup |eta_y| (decided exactly): p = y / lam is a valid certificate of
         # the zero measure, which is therefore optimal. No numerical solve is needed.
         return _zero_solution(arr, yq, lam_q, certify=certify, tolerances=tolerances)
     yf = _floats(yq, "labels")
     lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
     if lam_q is not None and lam_f == 0:
-        raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
-    what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
+        raise InputError(f"lam = {readable(lam_q)} is below the range of the float solver")
+    what = "P_0" if lam_q is None else f"P_lam (lam = {readable(lam_q)})"
     model = build_model(arr)
-    p_mat, q, a, b, cones, offset = primal_matrices(model, yf, lam_f)
     settings = clarabel_settings(tol, max_iter, verbose, solver_options)
+    options = _Options(
+        drop_tol=drop_tol,
+        merge_tol=merge_tol,
+        boundary_tol=boundary_tol,
+        extreme_tol=extreme_tol,
+        dual_denominator=dual_denominator,
+        certify=certify or method == "working-set",
+        vertex=vertex,
+    )
+    if method == "full":
+        out = _solve_restricted(arr, model, yf, lam_f, settings, what)
+        result = _assemble(arr, model, out, yq, yf, lam_q, lam_f, options)
+        rounds: tuple[Round, ...] = ()
+        used = model.chambers
+    else:
+        result, rounds, used = _working_set_loop(
+            arr,
+            model,
+            yq,
+            yf,
+            lam_q,
+            lam_f,
+            settings,
+            what,
+            options,
+            gap_tol=gap_tol,
+            start=start,
+            top_k=top_k,
+            progress=progress,
+        )
+    cert = result.certificate
+    return Solution(
+        problem="P_0" if lam_q is None else "P_lam",
+        lam=lam_q,
+        atoms=tuple(result.atoms),
+        objective=result.objective,
+        solver_objective=result.solver_objective,
+        dual=result.dual,
+        dual_objective=result.dual_objective,
+        duality_gap=result.objective - result.dual_objective,
+        residual=result.residual,
+        status=result.status,
+        iterations=result.iterations,
+        solve_time=result.solve_time,
+        tolerances=tolerances,
+        dropped_mass=result.dropped,
+        drop_threshold=result.threshold,
+        n_blocks=2 * len(used),
+        support_bound=_support_check(arr, result.atoms),
+        certificate=cert if certify else None,
+        atoms_before_vertex=result.before_vertex,
+        method=method,
+        rounds=rounds,
+        working_set=tuple(int(c) for c in used),
+        lam_max_squared=lmax_sq,
+        n_chambers=arr.n_regions,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# one restricted solve, and its analysis
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    drop_tol: float
+    merge_tol: float
+    boundary_tol: float
+    extreme_tol: float
+    dual_denominator: int
+    certify: bool
+    vertex: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """Clarabel's answer for a (restricted) model."""
+
+    model: Model
+    blocks: np.ndarray
+    dual: np.ndarray
+    objective: float
+    status: str
+    iterations: int
+    solve_time: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    atoms: list[Atom]
+    objective: float
+    solver_objective: float
+    dual: np.ndarray
+    dual_objective: float
+    residual: np.ndarray
+    status: str
+    iterations: int
+    solve_time: float
+    dropped: float
+    threshold: float
+    before_vertex: int | None
+    certificate: CertificateCheck | None
+
+
+def _solve_restricted(
+    arr: Arrangement,
+    model: Model,
+    yf: np.ndarray,
+    lam_f: float | None,
+    settings: Any,
+    what: str,
+) -> _Raw:
+    """Clarabel on ``model`` (all chambers, or a working set): blocks and the dual vector."""
+    p_mat, q, a, b, cones, offset = primal_matrices(model, yf, lam_f)
     sol = run_clarabel(p_mat, q, a, b, cones, settings, what)
     x = np.asarray(sol.x, dtype=float)
     z = np.asarray(sol.z, dtype=float)
@@ -294,29 +426,51 @@ def solve(
         dual = -x[: arr.n_points] / lam_f  # z = K mu - y, p = (y - K mu) / lam
     else:
         dual = -z[: arr.n_points]  # multiplier of K mu = y, dual objective -b^T z
+    return _Raw(
+        model,
+        blocks,
+        dual,
+        float(sol.obj_val),
+        status_name(sol.status),
+        int(sol.iterations),
+        float(sol.solve_time),
+    )
+
+
+def _assemble(
+    arr: Arrangement,
+    model: Model,
+    raw: _Raw,
+    yq: Sequence[Fraction],
+    yf: np.ndarray,
+    lam_q: Fraction | None,
+    lam_f: float | None,
+    opt: _Options,
+) -> _Result:
+    """Atoms (dropped, merged, snapped), the objective, and the exact analysis of the dual."""
     xnorm = max(float(np.linalg.norm(row)) for row in model.xb) if len(model.xb) else 1.0
     scale = float(np.linalg.norm(yf)) / xnorm
     atoms, dropped, threshold = extract_atoms(
         arr,
-        model,
-        blocks,
+        raw.model,
+        raw.blocks,
         scale=scale,
-        drop_tol=drop_tol,
-        merge_tol=merge_tol,
-        boundary_tol=boundary_tol,
+        drop_tol=opt.drop_tol,
+        merge_tol=opt.merge_tol,
+        boundary_tol=opt.boundary_tol,
     )
-    before_vertex = len(atoms) if vertex else None
-    if vertex:
+    before_vertex = len(atoms) if opt.vertex else None
+    if opt.vertex:
         atoms = move_to_vertex(arr, atoms, threshold)
     residual = apply_measure(arr, atoms) - yf
     tv = float(sum(abs(at.amplitude) for at in atoms))
+    dual = raw.dual
     if lam_f is not None:
         objective = 0.5 * float(residual @ residual) + lam_f * tv
         dual_objective = lam_f * float(dual @ yf) - 0.5 * lam_f**2 * float(dual @ dual)
     else:
         objective = tv
         dual_objective = float(dual @ yf)
-    bound = _support_check(arr, atoms)
     cert = (
         certify_dual(
             arr,
@@ -324,33 +478,169 @@ def solve(
             yq,
             lam_q,
             atoms,
-            denominator=dual_denominator,
-            extreme_tol=extreme_tol,
+            denominator=opt.dual_denominator,
+            extreme_tol=opt.extreme_tol,
         )
-        if certify
+        if opt.certify
         else None
     )
-    return Solution(
-        problem="P_0" if lam_q is None else "P_lam",
-        lam=lam_q,
-        atoms=tuple(atoms),
-        objective=objective,
-        solver_objective=float(sol.obj_val),
-        dual=dual,
-        dual_objective=dual_objective,
-        duality_gap=objective - dual_objective,
-        residual=residual,
-        status=status_name(sol.status),
-        iterations=int(sol.iterations),
-        solve_time=float(sol.solve_time),
-        tolerances=tolerances,
-        dropped_mass=dropped,
-        drop_threshold=threshold,
-        n_blocks=n_blocks,
-        support_bound=bound,
-        certificate=cert,
-        atoms_before_vertex=before_vertex,
+    return _Result(
+        atoms,
+        objective,
+        raw.objective,
+        dual,
+        dual_objective,
+        residual,
+        raw.status,
+        raw.iterations,
+        raw.solve_time,
+        dropped,
+        threshold,
+        before_vertex,
+        cert,
     )
+
+
+def relative_gap(objective: float, lower_bound: Fraction) -> float:
+    """``(objective - lower_bound) / max(|objective|, tiny)``, the certified relative gap.
+
+    ``lower_bound`` is exact; the difference is rounded upwards by one ulp of the objective so
+    the float result does not understate it.
+    """
+    lb = _safe_float(lower_bound)
+    gap = objective - lb
+    gap = float(np.nextafter(gap, np.inf)) if gap >= 0 else gap
+    return gap / max(abs(objective), 1e-300)
+
+
+def _safe_float(x: Fraction) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
+
+
+# ---------------------------------------------------------------------------------------------
+# the working-set loop
+
+
+def _working_set_loop(
+    arr: Arrangement,
+    model: Model,
+    yq: Sequence[Fraction],
+    yf: np.ndarray,
+    lam_q: Fraction | None,
+    lam_f: float | None,
+    settings: Any,
+    what: str,
+    opt: _Options,
+    *,
+    gap_tol: float,
+    start: Sequence[int] | None,
+    top_k: int | None,
+    progress: Callable[[Round], None] | None,
+) -> tuple[_Result, tuple[Round, ...], np.ndarray]:
+    """Column generation; stops only when the exact certificate certifies the gap."""
+    import time
+
+    c = len(model.chambers)
+    price = pricer(arr, model)
+    k = top_k if top_k is not None else max(8, arr.n_points)
+    if k < 1:
+        raise InputError(f"top_k must be positive, got {k}")
+    position = np.full(model.n_regions, -1, dtype=np.int64)
+    position[model.chambers] = np.arange(c)
+    in_w = np.zeros(c, dtype=bool)
+    if start is not None:
+        pos = position[np.asarray([int(s) for s in start if 0 <= int(s) < model.n_regions])]
+        in_w[pos[pos >= 0]] = True
+    if lam_f is None:
+        in_w[feasible_chambers(arr, model)] = True
+    # the most violated chambers at p = y (the certificate of lam_max)
+    first = price.prices(yf, threshold=0.0)[0]
+    in_w[np.argsort(-first, kind="stable")[:k]] = True
+    rounds: list[Round] = []
+    best: _Result | None = None
+    tightened = False
+    for index in range(1, _MAX_ROUNDS + 1):
+        t0 = time.perf_counter()
+        positions = np.flatnonzero(in_w)
+        sub = restrict(model, positions)
+        raw = _solve_restricted(arr, sub, yf, lam_f, settings, what)
+        lower, upper = price.prices(raw.dual, threshold=1.0)
+        lower[in_w] = 0.0  # in W: solved to tolerance
+        upper[in_w] = np.minimum(upper[in_w], 1.0)
+        violated = np.flatnonzero(lower > 1.0 + _PRICE_TOL)
+        for _ in range(4):  # sharpen the chambers the floats cannot yet decide
+            unsure = np.flatnonzero((upper > 1.0 + _PRICE_TOL) & (lower <= 1.0 + _PRICE_TOL))
+            if len(violated) >= k or not len(unsure):
+                break
+            lo2, up2 = price.refine(raw.dual, unsure)
+            lower[unsure], upper[unsure] = lo2, up2
+            violated = np.flatnonzero(lower > 1.0 + _PRICE_TOL)
+        max_price = float(upper.max()) if c else 0.0
+        if len(violated):
+            add = violated[np.argsort(-lower[violated], kind="stable")[:k]]
+            in_w[add] = True
+            rounds.append(
+                Round(index, len(positions), len(add), max_price, None, False,
+                      time.perf_counter() - t0)
+            )
+            if progress is not None:
+                progress(rounds[-1])
+            continue
+        # floats see no violation: the exact certificate over ALL chambers decides
+        result = _assemble(arr, model, raw, yq, yf, lam_q, lam_f, opt)
+        cert = result.certificate
+        assert cert is not None
+        gap = relative_gap(result.objective, cert.lower_bound)
+        best = result
+        added = 0
+        if gap > gap_tol:
+            # chambers the exact check found violated go back into the loop
+            missing = [
+                position[ch]
+                for ch in _violated_chambers(arr, cert)
+                if position[ch] >= 0 and not in_w[position[ch]]
+            ]
+            if missing:
+                in_w[np.asarray(missing)] = True
+                added = len(missing)
+            elif not tightened:
+                # nothing left to add: the restricted solve was not accurate enough
+                settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = min(
+                    settings.tol_feas, 1e-11
+                )
+                tightened = True
+                added = -1
+        rounds.append(
+            Round(index, len(positions), max(added, 0), max_price, gap, True,
+                  time.perf_counter() - t0)
+        )
+        if progress is not None:
+            progress(rounds[-1])
+        if gap <= gap_tol or added == 0:
+            return result, tuple(rounds), model.chambers[positions]
+    assert best is not None or True
+    if best is None:
+        raise SolverError(f"the working-set method did not converge in {_MAX_ROUNDS} rounds")
+    return best, tuple(rounds), model.chambers[np.flatnonzero(in_w)]
+
+
+#: Float prices above ``1 + _PRICE_TOL`` add a chamber to the working set.
+_PRICE_TOL = 1e-9
+#: Rounds before the working-set loop gives up (each adds at least one chamber).
+_MAX_ROUNDS = 500
+
+
+def _violated_chambers(arr: Arrangement, cert: CertificateCheck) -> list[int]:
+    """Chambers holding a maximiser of ``|eta_p|`` when ``sup |eta_p| > 1`` (exact)."""
+    if cert.valid or cert.certificate is None:
+        return []
+    out: list[int] = []
+    for e in cert.certificate.maximisers:
+        out.extend(e.chambers)
+    return out
 
 
 def _floats(values: Sequence[Fraction], what: str) -> np.ndarray:
@@ -362,11 +652,39 @@ def _floats(values: Sequence[Fraction], what: str) -> np.ndarray:
     return out
 
 
-def _lam_max_squared(arr: Arrangement, y: Sequence[Fraction]) -> Fraction:
-    """``lam_max^2 = sup |eta_y|^2`` exactly; for ``lam >= lam_max`` zero is optimal."""
+def lam_max_squared(arr: Arrangement, y: Sequence[Any]) -> Fraction:
+    """``lam_max^2 = sup |eta_y|^2``, exactly: for ``lam >= lam_max`` the zero measure is optimal.
+
+    ``p = y / lam`` is the dual vector of the zero measure; it is feasible iff
+    ``sup |eta_y| <= lam``. The square is rational (``THEORY.md`` section 3); ``lam_max`` itself
+    usually is not (see :func:`lam_max`). Cached on the arrangement per label vector.
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> lam_max_squared(Arrangement.from_points([[0], [1]]), [1, 1])
+    Fraction(5, 1)
+    """
     from arrangement.certificates.certificate import certify as certify_exact
 
-    return certify_exact(arr, y).sup_norm_squared
+    yq = check_labels(arr, y)
+    return arr._cached(
+        "lam_max_squared:" + ",".join(map(str, yq)),
+        lambda: certify_exact(arr, yq).sup_norm_squared,
+    )
+
+
+def lam_max(arr: Arrangement, y: Sequence[Any]) -> float:
+    """``lam_max = sqrt(lam_max_squared)`` as a float (``inf`` beyond the float range).
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> round(lam_max(Arrangement.from_points([[0], [1]]), [1, 1]), 12)
+    2.236067977499
+    """
+    sq = lam_max_squared(arr, y)
+    return math.sqrt(_safe_float(sq)) if sq >= 0 else 0.0
 
 
 def _support_check(arr: Arrangement, atoms: Sequence[Atom]) -> SupportCheck:

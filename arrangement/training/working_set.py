@@ -1,0 +1,232 @@
+"""Column generation over the chambers, stopped only by the exact certificate.
+
+The reformulation of :mod:`arrangement.training.solve` has one pair of cone blocks per chamber,
+and at an optimum almost all of them are zero. The working-set method solves the problem
+restricted to a few chambers ``W``, prices every chamber with the dual vector
+``p = (y - K mu)/lam`` of the restricted solution, adds the most violating chambers, and
+repeats:
+
+* the price of chamber ``s`` is ``max(||P_{K_s}(v_s)||, ||P_{K_s}(-v_s)||)``, the maximum of
+  ``|eta_p|`` over the closed chamber on the sphere (``v_s = X^T D_s p``); a price above ``1``
+  means a block whose column improves the objective (its reduced cost is negative);
+* floats choose which chambers to add (:class:`Pricer`: ``||v_s||`` bounds the price from above,
+  a vector inside its cone has price ``||v_s||``, the rest get accelerated projected gradient);
+  only the top ``k`` most violating chambers enter per round, so ``W`` stays small;
+* the loop stops only on the EXACT certificate of the rounded dual over ALL chambers
+  (:func:`arrangement.training.analysis.certify_dual`): it gives an exact lower bound on the
+  optimal value, and the solution is called optimal only when the certified relative gap is
+  within the tolerance. A chamber that the exact check finds violated goes back into the loop.
+
+``docs/theory.md`` ("Column generation priced by the exact certificate") has the proof that this
+is exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from arrangement.geometry.arrangement import Arrangement
+    from arrangement.training.model import Model
+
+__all__ = [
+    "Pricer",
+    "Round",
+    "feasible_chambers",
+    "pricer",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One round of the working-set loop.
+
+    Attributes
+    ----------
+    index : int
+        Round number (1-based).
+    working_set : int
+        Chambers in the restricted problem of this round.
+    added : int
+        Chambers added after this round (0 in the last round).
+    max_price : float
+        Float estimate of ``sup |eta_p|`` over all chambers for this round's dual vector.
+    gap : float or None
+        Certified relative gap when the exact certificate was run in this round.
+    exact : bool
+        Whether the exact certificate (over all chambers) was run in this round.
+    seconds : float
+        Wall-clock seconds of the round.
+    """
+
+    index: int
+    working_set: int
+    added: int
+    max_price: float
+    gap: float | None
+    exact: bool
+    seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict."""
+        return {
+            "round": self.index,
+            "working_set": self.working_set,
+            "added": self.added,
+            "max_price": self.max_price,
+            "gap": self.gap,
+            "exact": self.exact,
+            "seconds": self.seconds,
+        }
+
+
+class Pricer:
+    """Float prices of every chamber for a dual vector (data computed once per arrangement).
+
+    Parameters
+    ----------
+    arr : Arrangement
+        The arrangement (for the chambers' interior witnesses).
+    model : Model
+        The full model (all chambers with an active row).
+
+    Notes
+    -----
+    Memory ``O(c F)`` for ``c`` chambers with at most ``F`` facets (indices only); a pricing
+    costs ``O(c N m)`` for the vectors ``v_s`` plus ``O(iterations b F m)`` for the ``b``
+    chambers whose vector leaves its cone and whose norm exceeds the threshold.
+    """
+
+    def __init__(self, arr: Arrangement, model: Model) -> None:
+        self.model = model
+        c = len(model.chambers)
+        counts = np.bincount(model.facet_chamber, minlength=c)
+        width = int(counts.max()) if c and counts.size else 0
+        start = np.concatenate([[0], np.cumsum(counts)[:-1]]) if c else np.zeros(0, np.int64)
+        pad = len(model.facet_rows)  # index of an all-zero padding row
+        idx = np.full((c, max(width, 1)), pad, dtype=np.int64)
+        if len(model.facet_chamber):
+            offs = np.arange(len(model.facet_chamber)) - start[model.facet_chamber]
+            idx[model.facet_chamber, offs] = np.arange(len(model.facet_chamber))
+        self._idx = idx
+        self._rows = np.vstack([model.facet_rows, np.zeros((1, model.m))])
+        self._active = model.active.astype(float)
+        # multipliers of the last pricing, per sign: a warm start for the next one (the dual
+        # vector moves little between rounds)
+        self._mu = np.zeros((2, c, idx.shape[1]))
+        regions = arr.regions()
+        wit = np.asarray(regions.witnesses, dtype=float)[model.chambers] @ model.basis
+        wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
+        self._witness = wit
+
+    def vectors(self, p: np.ndarray) -> np.ndarray:
+        """``v_s = (D_s X B)^T p`` of every chamber, shape ``(c, m)``."""
+        return (self._active * p[None, :]) @ self.model.xb
+
+    def prices(
+        self, p: np.ndarray, *, threshold: float = 1.0, iterations: int = 25
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Float ``(lower, upper)`` estimates of ``max |eta_p|`` over each closed chamber.
+
+        ``upper`` is ``||v_s||`` below ``threshold`` and ``||±v_s + G_s^T mu||`` (any
+        ``mu >= 0`` bounds the projection from above, Moreau) above it; ``lower`` is the value
+        at a point of the cone (the approximate projection, pushed into the cone along the
+        chamber's interior witness when needed). Both are floats: they only propose.
+        """
+        v = self.vectors(np.asarray(p, dtype=float))
+        upper = np.linalg.norm(v, axis=1)
+        lower = np.zeros_like(upper)
+        cand = np.flatnonzero(upper > threshold)
+        if len(cand):
+            lower[cand], upper[cand] = self._estimate(v, cand, iterations)
+        return lower, upper
+
+    def refine(
+        self, p: np.ndarray, ids: np.ndarray, *, iterations: int = 100
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sharper ``(lower, upper)`` estimates for the chambers ``ids`` (warm-started)."""
+        v = self.vectors(np.asarray(p, dtype=float))
+        return self._estimate(v, np.asarray(ids, dtype=np.int64), iterations)
+
+    def _estimate(
+        self, v: np.ndarray, cand: np.ndarray, iterations: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        from arrangement.certificates.cones import batch_dual_multipliers
+
+        up = np.zeros(len(cand))
+        low = np.zeros(len(cand))
+        chunk = 1 << 14
+        for parity, sigma in enumerate((1.0, -1.0)):
+            for lo in range(0, len(cand), chunk):
+                ids = cand[lo : lo + chunk]
+                g = self._rows[self._idx[ids]]  # (b, F, m), rows G_s: K_s = {G_s c >= 0}
+                vs = sigma * v[ids]
+                warm = self._mu[parity, ids]
+                # Moreau: ||P_K(v)|| = dist(v, K°), K° = {-G^T mu : mu >= 0}
+                mu = batch_dual_multipliers(vs, -g, iterations=iterations, start=warm)
+                self._mu[parity, ids] = mu
+                resid = vs - np.einsum("bf,bfm->bm", mu, g)
+                u = np.linalg.norm(resid, axis=1)
+                # a point of the cone near the projection: push along the interior witness
+                w = self._witness[ids]
+                gr = np.einsum("bfm,bm->bf", g, resid)
+                gw = np.einsum("bfm,bm->bf", g, w)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    need = np.where(gw > 0, -gr / gw, 0.0)
+                t = np.maximum(need.max(axis=1, initial=0.0), 0.0)
+                theta = resid + t[:, None] * w
+                val = np.einsum("bm,bm->b", vs, theta)
+                nrm = np.linalg.norm(theta, axis=1)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    lv = np.where((val > 0) & (nrm > 0), val / nrm, 0.0)
+                sl = slice(lo, lo + len(ids))
+                up[sl] = np.maximum(up[sl], u)
+                low[sl] = np.maximum(low[sl], np.nan_to_num(lv))
+        return low, up
+
+
+def pricer(arr: Arrangement, model: Model) -> Pricer:
+    """The :class:`Pricer` of an arrangement's full model (cached on the arrangement)."""
+    return arr._cached("solver_pricer", lambda: Pricer(arr, model))
+
+
+def feasible_chambers(arr: Arrangement, model: Model) -> np.ndarray:
+    """Positions (in ``model.chambers``) of chambers whose blocks can interpolate any labels.
+
+    Project the points on a direction ``u`` that separates distinct points (an integer vector
+    chosen exactly); the neurons ``(u, -c_k)`` with breakpoints ``c_k`` between consecutive
+    projections (and below the smallest) have nested activation sets, so their features form a
+    triangular system: ``K mu = y`` has a solution on these chambers for any labels that agree
+    on repeated points. Decided exactly (the projections are compared as rationals).
+    """
+    import random
+
+    if any(row[-1] != 1 for row in arr.augmented):  # not data rows (x, 1): no shortcut
+        return np.arange(len(model.chambers))
+    pts = [row[:-1] for row in arr.augmented]
+    d = arr.dimension - 1
+    distinct = {tuple(pt) for pt in pts}
+    rng = random.Random(20260317)
+    for attempt in range(64):
+        u = [rng.randint(-(10 ** (3 + attempt // 8)), 10 ** (3 + attempt // 8)) for _ in range(d)]
+        proj = {pt: sum((a * b for a, b in zip(u, pt, strict=True)), Fraction(0)) for pt in distinct}
+        values = sorted(set(proj.values()))
+        if len(values) == len(distinct):
+            break
+    else:  # pragma: no cover - 64 random directions all fail only on adversarial data
+        return np.arange(len(model.chambers))
+    cuts = [values[0] - 1] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    regions = arr.regions()
+    lookup = {int(c): k for k, c in enumerate(model.chambers.tolist())}
+    out = []
+    for c in cuts:
+        theta = [*u, -c]
+        signs = arr.signs_of(theta)
+        idx = regions.index_of([1 if s > 0 else -1 for s in signs])
+        if idx in lookup:
+            out.append(lookup[idx])
+    return np.array(sorted(set(out)), dtype=np.int64)
