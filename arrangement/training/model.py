@@ -66,8 +66,11 @@ def build_model(arr: Arrangement) -> Model:
             _, _, vt = np.linalg.svd(x, full_matrices=True)
             basis = vt[:rk].T.copy()
         xb = x @ basis
-        normals = np.array([[float(v) for v in nrm] for nrm in arr.normals], dtype=float)
-        normals /= np.linalg.norm(normals, axis=1)[:, None]
+        from arrangement.training.analysis import unit_vector
+
+        # primitive normals can have hundreds of digits: scaled, never float(huge int)
+        normals = np.array([unit_vector(nrm) for nrm in arr.normals], dtype=float)
+        normals = normals.reshape(len(arr.normals), arr.dimension)
         nb = normals @ basis
         r, n = signs.shape
         facet = _walls(np.asarray(signs)) if r > 1 else np.zeros((r, n), dtype=bool)

@@ -32,7 +32,14 @@ __all__ = [
     "MinNormCertificate",
     "Solution",
     "SupportCheck",
+    "data_fingerprint",
+    "short_number",
+    "load_solution",
+    "save_solution",
 ]
+
+#: The ``format`` key of a saved solution.
+SOLUTION_FORMAT = "arrangement-solution/1"
 
 #: Relative duality gap above which a solution is reported as inaccurate.
 _GAP_TOL = 1e-6
@@ -54,6 +61,34 @@ DIRECTION_DENOMINATOR = 10**9
 
 
 
+
+
+def short_number(q: Fraction | int, *, digits: int = 10, limit: int = 24) -> str:
+    """``p/q`` when short, else a decimal ``m.mmme±k`` of any size, with the exact length.
+
+    Never raises and never prints hundreds of digits (messages and tables; ``--json`` keeps
+    the exact value).
+
+    Examples
+    --------
+    >>> short_number(Fraction(1, 10)), short_number(Fraction(1, 10**400))
+    ('1/10', '1e-400 (exact: 403 characters)')
+    """
+    q = Fraction(q)
+    text = fraction_str(q)
+    if len(text) <= limit:
+        return text
+    a, b = abs(q.numerator), q.denominator
+    if a == 0:
+        return "0"
+    exp = len(str(a)) - len(str(b))
+    if Fraction(a, b) < Fraction(10) ** exp:
+        exp -= 1
+    mant = Fraction(a, b) / Fraction(10) ** exp  # in [1, 10)
+    body = f"{float(mant):.{digits}g}" + ("" if exp == 0 else f"e{exp:+d}".replace("+", ""))
+    if exp > 0:
+        body = body.replace("e", "e+")
+    return f"{'-' if q < 0 else ''}{body} (exact: {len(text)} characters)"
 
 
 def _unit(direction: tuple[int, ...]) -> list[float]:
@@ -339,6 +374,7 @@ class Solution:
     working_set: tuple[int, ...] = ()
     lam_max_squared: Fraction | None = None
     n_chambers: int | None = None
+    standardization: Any = None
 
     @property
     def lower_bound(self) -> Fraction | None:
@@ -376,7 +412,8 @@ class Solution:
         Parameters
         ----------
         x : array-like of shape (n_samples, n_features)
-            Points in the data space of the training set (``d`` features).
+            Points in the data space of the training set (``d`` features, in the original units
+        when the solution was trained on standardised features).
 
         Returns
         -------
@@ -384,6 +421,8 @@ class Solution:
             Float predictions; on the training rows they equal ``K mu``.
         """
         pts = np.atleast_2d(np.asarray(x, dtype=float))
+        if self.standardization is not None:  # trained on standardised features
+            pts = self.standardization.apply(pts)
         if not self.atoms:
             return np.zeros(pts.shape[0])
         d = len(self.atoms[0].direction) - 1
@@ -453,6 +492,9 @@ class Solution:
             "n_chambers": self.n_chambers,
             "working_set": list(self.working_set),
             "rounds": [r.to_dict() for r in self.rounds],
+            "standardization": (
+                None if self.standardization is None else self.standardization.to_dict()
+            ),
             "solver": {
                 "name": "clarabel",
                 "objective": float(self.solver_objective),
@@ -529,3 +571,124 @@ class MinNormCertificate:
             "precertificate_valid": self.precertificate_valid,
             "distance": self.distance,
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# saving and loading
+
+
+def data_fingerprint(points: Any, labels: Any) -> str:
+    """SHA-256 of the exact data and labels (canonical ``p/q`` strings), to tie files to data."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for row in points:
+        h.update((",".join(fraction_str(Fraction(v)) for v in row) + "\n").encode())
+    h.update(b"labels\n")
+    for v in labels:
+        h.update((fraction_str(Fraction(v)) + "\n").encode())
+    return h.hexdigest()
+
+
+def save_solution(sol: Solution, path: Any, *, fingerprint: str) -> None:
+    """Write ``sol`` as JSON (atomically), tagged with the data's fingerprint."""
+    import json
+
+    from arrangement.core.atomic import atomic_open
+
+    record = {"format": SOLUTION_FORMAT, "fingerprint": fingerprint, **sol.to_dict()}
+    with atomic_open(path, "w") as fh:
+        fh.write(json.dumps(record, indent=2) + "\n")
+
+
+def load_solution(path: Any, *, fingerprint: str | None = None) -> Solution:
+    """Read a solution saved by :func:`save_solution` (atoms, objective, dual, scaling).
+
+    The exact certificate analysis is not stored: ``certificate`` is ``None`` on the result
+    (the certified lower bound and gap are in the file and in :attr:`Solution.to_dict` of
+    the original).
+
+    Raises
+    ------
+    InputError
+        If the file is not a saved solution, or ``fingerprint`` is given and the solution
+        belongs to other data.
+    """
+    import json
+
+    from arrangement.core.errors import InputError
+    from arrangement.core.io import _read_text
+
+    source = str(path)
+    text = _read_text(path)
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        raise InputError("not a solution file (not JSON)", source=source) from None
+    if not isinstance(rec, dict) or rec.get("format") != SOLUTION_FORMAT:
+        raise InputError(
+            f"not a solution file of this tool (no format {SOLUTION_FORMAT!r})", source=source
+        )
+    if fingerprint is not None and rec.get("fingerprint") != fingerprint:
+        raise InputError(
+            "this solution belongs to other data (the data fingerprint differs)", source=source
+        )
+    try:
+        atoms = tuple(
+            Atom(
+                direction=tuple(float(v) for v in a["direction"]),
+                amplitude=float(a["amplitude"]),
+                exact_direction=tuple(int(v) for v in a["exact_direction"]),
+                pattern=tuple(int(v) for v in a["pattern"]),
+                zero_set=tuple(int(v) for v in a["zero_set"]),
+                chambers=tuple(int(v) for v in a["chambers"]),
+            )
+            for a in rec["atoms"]
+        )
+        sb = rec["support_bound"]
+        st = rec.get("standardization")
+        scaling = None
+        if st is not None:
+            from arrangement.training.scaling import Standardization
+
+            scaling = Standardization(
+                tuple(Fraction(v) for v in st["centre"]),
+                tuple(Fraction(v) for v in st["scale"]),
+                tuple(st.get("names", ())),
+            )
+        solver = rec["solver"]
+        lam = None if rec["lam"] is None else Fraction(rec["lam"])
+        lms = rec.get("lam_max_squared")
+        return Solution(
+            problem=str(rec["problem"]),
+            lam=lam,
+            atoms=atoms,
+            objective=float(rec["objective"]),
+            solver_objective=float(solver["objective"]),
+            dual=np.array([float(v) for v in rec["dual"]]),
+            dual_objective=float(rec["dual_objective"]),
+            duality_gap=float(rec["duality_gap"]),
+            residual=np.full(len(rec["dual"]), np.nan),  # not stored
+            status=str(rec["status"]),
+            iterations=int(solver["iterations"]),
+            solve_time=float(solver["solve_time"]),
+            tolerances=dict(solver["tolerances"]),
+            dropped_mass=float(solver["dropped_mass"]),
+            drop_threshold=float(solver["drop_threshold"]),
+            n_blocks=int(solver["n_blocks"]),
+            support_bound=SupportCheck(
+                int(sb["per_sign"]),
+                int(sb["total"]),
+                int(sb["n_positive"]),
+                int(sb["n_negative"]),
+                dict(sb.get("bounds", {})),
+            ),
+            certificate=None,
+            method=str(rec.get("method", "full")),
+            working_set=tuple(int(v) for v in rec.get("working_set", ())),
+            lam_max_squared=None if lms is None else Fraction(lms),
+            n_chambers=rec.get("n_chambers"),
+            standardization=scaling,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"malformed solution file ({exc})", source=source) from None

@@ -95,7 +95,7 @@ import numpy as np
 
 from arrangement.certificates.bounds import support_bounds
 from arrangement.core.errors import InputError, SolverError
-from arrangement.core.numbers import as_fraction, fraction_str, readable
+from arrangement.core.numbers import as_fraction, fraction_str
 from arrangement.training.analysis import apply_measure, certify_dual, extract_atoms, move_to_vertex
 from arrangement.training.backend import clarabel_settings, run_clarabel, status_name
 from arrangement.training.model import Model, build_model, primal_matrices, restrict
@@ -111,13 +111,14 @@ from arrangement.training.solution import (
     CertificateCheck,
     Solution,
     SupportCheck,
+    short_number,
 )
 from arrangement.training.working_set import Round, feasible_chambers, pricer
 
 if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
-__all__ = ["METHODS", "check_labels", "lam_max", "lam_max_squared", "relative_gap", "solve"]
+__all__ = ["FLOAT_RANGE", "METHODS", "check_float_range", "check_labels", "lam_max", "lam_max_squared", "relative_gap", "solve"]
 
 #: The solution methods: column generation (default) and all chambers at once.
 METHODS = ("working-set", "full")
@@ -137,6 +138,35 @@ def check_labels(arr: Arrangement, y: Sequence[Any]) -> tuple[Fraction, ...]:
     if len(values) != arr.n_points:
         raise InputError(f"{len(values)} labels for {arr.n_points} input rows")
     return values
+
+
+#: Magnitudes the float solver accepts (non-zero values outside are refused, not rounded).
+FLOAT_RANGE = (1e-150, 1e150)
+
+
+def check_float_range(arr: Arrangement, y: Sequence[Fraction]) -> None:
+    """Refuse data or labels whose non-zero magnitudes leave ``FLOAT_RANGE``.
+
+    The solver works in floating point; squares and products of the data must stay finite and
+    non-zero values must not underflow to zero. Raises :class:`InputError` naming the value
+    and its row (0-based; the command line turns it into the file's line).
+    """
+    low, high = FLOAT_RANGE
+    for i, row in enumerate(arr.points):
+        for v in row:
+            if v != 0 and not (low <= abs(v) <= high):
+                raise InputError(
+                    f"value {short_number(v)} is beyond the range of the float solver "
+                    f"({low:g} to {high:g} in magnitude); rescale the data (--standardize)",
+                    row=i,
+                )
+    for i, v in enumerate(y):
+        if v != 0 and not (low <= abs(v) <= high):
+            raise InputError(
+                f"label {short_number(v)} is beyond the range of the float solver "
+                f"({low:g} to {high:g} in magnitude); rescale the labels",
+                row=i,
+            )
 
 
 def _lam(lam: Any, interpolate: bool) -> Fraction | None:
@@ -282,6 +312,7 @@ def solve(
         raise InputError("no data rows")
     if lam_q is None:
         _check_interpolable(arr, yq)
+    check_float_range(arr, yq)
     tolerances = {
         "tol": tol,
         "drop_tol": drop_tol,
@@ -299,8 +330,8 @@ def solve(
     yf = _floats(yq, "labels")
     lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
     if lam_q is not None and lam_f == 0:
-        raise InputError(f"lam = {readable(lam_q)} is below the range of the float solver")
-    what = "P_0" if lam_q is None else f"P_lam (lam = {readable(lam_q)})"
+        raise InputError(f"lam = {short_number(lam_q)} is below the range of the float solver")
+    what = "P_0" if lam_q is None else f"P_lam (lam = {short_number(lam_q)})"
     model = build_model(arr)
     settings = clarabel_settings(tol, max_iter, verbose, solver_options)
     options = _Options(
