@@ -25,7 +25,8 @@ def teacher_data(n: int, d: int, seed: int) -> tuple[list[list[str]], list[str]]
     x = [[rng.gauss(0.0, 1.0) for _ in range(d)] for _ in range(n)]
     x = [[round(v, 3) for v in row] for row in x]
     neurons = [
-        ([rng.gauss(0.0, 1.0) for _ in range(d)], rng.uniform(-0.5, 0.5)) for _ in TEACHER_AMPLITUDES
+        ([rng.gauss(0.0, 1.0) for _ in range(d)], rng.uniform(-0.5, 0.5))
+        for _ in TEACHER_AMPLITUDES
     ]
     y = []
     for row in x:

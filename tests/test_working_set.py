@@ -30,8 +30,11 @@ from arrangement.training.analysis import apply_measure, unit_vector
 from arrangement.training.solution import data_fingerprint, load_solution, save_solution
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = [p.stem for p in sorted(data_dir().glob("*.csv")) if load_dataset(p).labels is not None
-            and not p.stem.endswith(("_dual", "_atoms"))]
+LABELLED = [
+    p.stem
+    for p in sorted(data_dir().glob("*.csv"))
+    if load_dataset(p).labels is not None and not p.stem.endswith(("_dual", "_atoms"))
+]
 
 
 def _data(name: str) -> tuple[Arrangement, tuple[Q, ...]]:
@@ -142,8 +145,9 @@ def test_certify_dual_angle_with_huge_directions() -> None:
     arr = Arrangement.from_points([[0], [1]])
     huge = (10**300, 2 * 10**300)  # the maximiser (1, 2) of p = (1, 1), scaled
     atom = Atom(tuple(unit_vector(huge)), 1.0, huge, (0, 1), (), (arr.regions().index_of([1, 1]),))
-    check = certify_dual(arr, [Q(1), Q(1)], [Q(1), Q(1)], Q(1), [atom],
-                         denominator=10**6, extreme_tol=1e-4)
+    check = certify_dual(
+        arr, [Q(1), Q(1)], [Q(1), Q(1)], Q(1), [atom], denominator=10**6, extreme_tol=1e-4
+    )
     assert check.atoms[0].angle == pytest.approx(0.0, abs=1e-7)  # acos near 1: sqrt(eps)
 
 
@@ -180,15 +184,25 @@ def test_cli_float_boundary_is_one_line(capsys, tmp_path: Path, value: str) -> N
     path.write_text(f"x,y\n{value},1\n2,3\n0,1\n")
     code, _, err = run(capsys, "solve", path, "--lam", "1")
     assert code == 1
-    assert_one_line_error(err, str(path), "row 2", value.replace("e", "e+") if "-" not in value
-                          else value)
+    assert_one_line_error(
+        err, str(path), "row 2", value.replace("e", "e+") if "-" not in value else value
+    )
 
 
 def test_cli_dual_out_is_certifiable(capsys, tmp_path: Path) -> None:
     dual = tmp_path / "p.csv"
     saved = tmp_path / "s.json"
-    code, _, err = run(capsys, "solve", data_dir() / "iris20.csv", "--lam", "1/10",
-                       "--dual-out", dual, "--save", saved)
+    code, _, err = run(
+        capsys,
+        "solve",
+        data_dir() / "iris20.csv",
+        "--lam",
+        "1/10",
+        "--dual-out",
+        dual,
+        "--save",
+        saved,
+    )
     assert code == 0, err
     code, out, err = run(capsys, "certify", data_dir() / "iris20.csv", "--dual", dual)
     assert code == 0, err
@@ -248,8 +262,7 @@ def test_small_solve_stays_light() -> None:
         "import sys\nprint(' '.join(m for m in ('sympy', 'networkx', 'matplotlib') "
         "if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1].strip() == ""
 
 
@@ -262,9 +275,22 @@ def test_sigint_during_a_solve_exits_130_without_output(tmp_path: Path) -> None:
     write_csv(str(data), x, y)
     target = tmp_path / "p.csv"
     exe = Path(sys.executable).with_name("arrangement")
-    proc = subprocess.Popen([str(exe), "solve", str(data), "--lam", "1/100", "--method", "full",
-                             "--dual-out", str(target)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "solve",
+            str(data),
+            "--lam",
+            "1/100",
+            "--method",
+            "full",
+            "--dual-out",
+            str(target),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(4.0)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``arrangement solve``; return the exit status (errors are raised, not printed)."""
     from dataclasses import replace
 
-    from arrangement.cli.app import emit_json, load_arrangement
+    from arrangement.cli.app import emit_json
     from arrangement.training.solve import DEFAULT_TOL
 
     if not (args.lam or args.interpolate or args.path):
@@ -143,9 +143,16 @@ def run(args: argparse.Namespace) -> int:
         return _run_path(args, dataset, arr, n_lam=n_lam, ratio=ratio, tol=tol)
     sol = _with_source(
         dataset,
-        lambda: _solve(arr, dataset.labels, lam=lam, interpolate=bool(args.interpolate),
-                       tol=tol, certify=not args.no_certify, vertex=bool(args.vertex),
-                       method=args.method),
+        lambda: _solve(
+            arr,
+            dataset.labels,
+            lam=lam,
+            interpolate=bool(args.interpolate),
+            tol=tol,
+            certify=not args.no_certify,
+            vertex=bool(args.vertex),
+            method=args.method,
+        ),
     )
     if args.standardize_info is not None:
         sol = replace(sol, standardization=args.standardize_info)
@@ -205,8 +212,9 @@ def _with_source(dataset: Any, call: Any) -> Any:
         return call()
     except InputError as exc:
         if exc.source is None and exc.row is not None:
-            raise InputError(exc.message, source=dataset.source,
-                             row=dataset.line_of(exc.row)) from None
+            raise InputError(
+                exc.message, source=dataset.source, row=dataset.line_of(exc.row)
+            ) from None
         if exc.source is None:
             raise InputError(exc.message, source=dataset.source) from None
         raise
@@ -271,8 +279,15 @@ def _run_path(
     try:
         points = _with_source(
             dataset,
-            lambda: regularization_path(arr, dataset.labels, n_lam=n_lam, lam_min_ratio=ratio,
-                                        tol=tol, method=args.method, progress=report),
+            lambda: regularization_path(
+                arr,
+                dataset.labels,
+                n_lam=n_lam,
+                lam_min_ratio=ratio,
+                tol=tol,
+                method=args.method,
+                progress=report,
+            ),
         )
     finally:
         if show:
@@ -291,8 +306,7 @@ def _run_path(
     lines = [
         f"regularisation path of P_lam on {dataset.source} ({arr.n_points} rows, "
         f"{arr.n_regions} chambers)",
-        f"lam_max = sqrt({readable(lms)}) = {_sqrt_float(lms):.10g} (exact square: "
-        "sup |eta_y|^2)",
+        f"lam_max = sqrt({readable(lms)}) = {_sqrt_float(lms):.10g} (exact square: sup |eta_y|^2)",
         "",
         f"{'lam':>12} {'objective':>14} {'certified gap':>13} {'atoms +/-':>9} "
         f"{'bound/sign':>10} {'W':>6} {'optimal':>7}",

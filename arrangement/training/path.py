@@ -88,7 +88,7 @@ def sqrt_upper(q: Fraction, digits: int = 12) -> Fraction:
 
 
 def lam_grid(lam_max_sq: Fraction, n_lam: int, lam_min_ratio: Any) -> list[Fraction]:
-    """``n_lam`` exact values from ``lam_max`` (rounded up) down to ``ratio * lam_max``, geometric."""
+    """``n_lam`` exact values, geometric from ``lam_max`` (rounded up) to ``ratio * lam_max``."""
     if not isinstance(n_lam, int) or n_lam < 1:
         raise InputError(f"n_lam must be a positive integer, got {n_lam}")
     ratio = as_fraction(lam_min_ratio)

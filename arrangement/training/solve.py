@@ -118,7 +118,16 @@ from arrangement.training.working_set import Round, feasible_chambers, pricer
 if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
-__all__ = ["FLOAT_RANGE", "METHODS", "check_float_range", "check_labels", "lam_max", "lam_max_squared", "relative_gap", "solve"]
+__all__ = [
+    "FLOAT_RANGE",
+    "METHODS",
+    "check_float_range",
+    "check_labels",
+    "lam_max",
+    "lam_max_squared",
+    "relative_gap",
+    "solve",
+]
 
 #: The solution methods: column generation (default) and all chambers at once.
 METHODS = ("working-set", "full")
@@ -197,7 +206,6 @@ def _check_interpolable(arr: Arrangement, y: Sequence[Fraction]) -> None:
                 f"{fraction_str(y[j])} and {fraction_str(y[i])}; no measure interpolates them "
                 "(use lam > 0)"
             )
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -614,8 +622,15 @@ def _working_set_loop(
             add = violated[np.argsort(-lower[violated], kind="stable")[:k]]
             in_w[add] = True
             rounds.append(
-                Round(index, len(positions), len(add), max_price, None, False,
-                      time.perf_counter() - t0)
+                Round(
+                    index,
+                    len(positions),
+                    len(add),
+                    max_price,
+                    None,
+                    False,
+                    time.perf_counter() - t0,
+                )
             )
             if progress is not None:
                 progress(rounds[-1])
@@ -645,8 +660,9 @@ def _working_set_loop(
                 tightened = True
                 added = -1
         rounds.append(
-            Round(index, len(positions), max(added, 0), max_price, gap, True,
-                  time.perf_counter() - t0)
+            Round(
+                index, len(positions), max(added, 0), max_price, gap, True, time.perf_counter() - t0
+            )
         )
         if progress is not None:
             progress(rounds[-1])
@@ -776,5 +792,3 @@ def _zero_solution(
         support_bound=_support_check(arr, ()),
         certificate=cert,
     )
-
-

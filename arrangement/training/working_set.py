@@ -213,7 +213,9 @@ def feasible_chambers(arr: Arrangement, model: Model) -> np.ndarray:
     rng = random.Random(20260317)
     for attempt in range(64):
         u = [rng.randint(-(10 ** (3 + attempt // 8)), 10 ** (3 + attempt // 8)) for _ in range(d)]
-        proj = {pt: sum((a * b for a, b in zip(u, pt, strict=True)), Fraction(0)) for pt in distinct}
+        proj = {
+            pt: sum((a * b for a, b in zip(u, pt, strict=True)), Fraction(0)) for pt in distinct
+        }
         values = sorted(set(proj.values()))
         if len(values) == len(distinct):
             break
