@@ -28,6 +28,7 @@ __all__ = [
     "certify_dual",
     "extract_atoms",
     "move_to_vertex",
+    "round_dual",
     "unit_vector",
 ]
 
@@ -230,6 +231,31 @@ def _chamber_maxima(arr: Arrangement, p: Sequence[Fraction]) -> tuple[Any, Any]:
     return cert, query
 
 
+def round_dual(arr: Arrangement, p: np.ndarray, denominator: int) -> tuple[Fraction, ...]:
+    """Round a float dual vector to rationals ``m_i / 2^e`` with one common ``e``.
+
+    The exact certificate works with ``v_s`` over a common denominator; one power of two keeps
+    that denominator (and the integers) small, so its arithmetic stays in machine integers,
+    while ``2^-e`` is as fine as that allows (about ``2^62`` over the largest possible
+    ``|v_s|``, at most ``2^-60``). Falls back to ``Fraction.limit_denominator(denominator)``
+    per entry when fewer than 24 bits are left.
+    """
+    lcm = 1
+    for row in arr.augmented:
+        for v in row:
+            lcm = lcm * v.denominator // math.gcd(lcm, v.denominator)
+    size = sum(
+        abs(float(pi)) * max((abs(float(v)) for v in row), default=0.0)
+        for pi, row in zip(p.tolist(), arr.augmented, strict=True)
+    )
+    budget = 2.0**61 / (max(size, 1e-300) * lcm * 4)
+    e = min(60, math.floor(math.log2(budget))) if budget > 1 else 0
+    if e < 24 or not np.isfinite(p).all():
+        return tuple(_to_fraction(v, denominator) for v in p)
+    scale = 2**e
+    return tuple(Fraction(round(float(v) * scale), scale) for v in p)
+
+
 def unit_vector(direction: Sequence[int]) -> np.ndarray:
     """The float unit vector of an integer direction of any size (never overflows).
 
@@ -282,8 +308,16 @@ def certify_dual(
     denominator: int,
     extreme_tol: float,
 ) -> CertificateCheck:
-    """Exact analysis of a dual vector: float entries are rounded, Fractions are kept."""
-    pq = tuple(v if isinstance(v, Fraction) else _to_fraction(v, denominator) for v in p)
+    """Exact analysis of a dual vector: float entries are rounded, Fractions are kept.
+
+    A float vector is rounded to one common power-of-two denominator as fine as the exact
+    certificate's integer arithmetic allows (:func:`round_dual`); ``denominator`` is the
+    per-entry fallback when the data leave no room for that.
+    """
+    if all(isinstance(v, Fraction) for v in p):
+        pq = tuple(p)  # type: ignore[arg-type]
+    else:
+        pq = round_dual(arr, np.asarray(p, dtype=float), denominator)
     full, query = _chamber_maxima(arr, pq)
     sup = full.sup_norm_squared
     c = _scale_for(sup)

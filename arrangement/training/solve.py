@@ -610,16 +610,21 @@ def _working_set_loop(
         lower[in_w] = 0.0  # in W: solved to tolerance
         upper[in_w] = np.minimum(upper[in_w], 1.0)
         violated = np.flatnonzero(lower > 1.0 + _PRICE_TOL)
-        for _ in range(4):  # sharpen the chambers the floats cannot yet decide
-            unsure = np.flatnonzero((upper > 1.0 + _PRICE_TOL) & (lower <= 1.0 + _PRICE_TOL))
-            if len(violated) >= k or not len(unsure):
-                break
-            lo2, up2 = price.refine(raw.dual, unsure)
-            lower[unsure], upper[unsure] = lo2, up2
+        unsure = np.flatnonzero((upper > 1.0 + _UNSURE_TOL) & (lower <= 1.0 + _PRICE_TOL))
+        if len(violated) < k and len(unsure):
+            # sharpen the chambers the floats cannot yet decide
+            lower[unsure], upper[unsure] = price.refine(raw.dual, unsure)
             violated = np.flatnonzero(lower > 1.0 + _PRICE_TOL)
+            unsure = np.flatnonzero((upper > 1.0 + _UNSURE_TOL) & (lower <= 1.0 + _PRICE_TOL))
+        if len(violated) < k and len(unsure):
+            # still undecided: the largest upper bounds join too (a column too many is only
+            # work; the exact certificate is what stops the loop)
+            extra = unsure[np.argsort(-upper[unsure], kind="stable")[: k - len(violated)]]
+            violated = np.concatenate([violated, extra])
+            lower[extra] = np.maximum(lower[extra], 1.0 + 2 * _PRICE_TOL)
         max_price = float(upper.max()) if c else 0.0
         if len(violated):
-            add = violated[np.argsort(-lower[violated], kind="stable")[:k]]
+            add = violated[np.argsort(-lower[violated], kind="stable")[: max(k, len(positions) // 2)]]
             in_w[add] = True
             rounds.append(
                 Round(
@@ -676,6 +681,9 @@ def _working_set_loop(
 
 #: Float prices above ``1 + _PRICE_TOL`` add a chamber to the working set.
 _PRICE_TOL = 1e-9
+#: Chambers whose float upper bound exceeds ``1 + _UNSURE_TOL`` (lower bound not) are refined,
+#: then added by upper bound; below it the exact certificate decides.
+_UNSURE_TOL = 1e-6
 #: Rounds before the working-set loop gives up (each adds at least one chamber).
 _MAX_ROUNDS = 500
 

@@ -122,6 +122,7 @@ class Pricer:
         wit = np.asarray(regions.witnesses, dtype=float)[model.chambers] @ model.basis
         wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
         self._witness = wit
+        self._step = np.full(c, np.nan)  # 1 / ||G_s G_s^T||, computed on first use
 
     def vectors(self, p: np.ndarray) -> np.ndarray:
         """``v_s = (D_s X B)^T p`` of every chamber, shape ``(c, m)``."""
@@ -150,13 +151,11 @@ class Pricer:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Sharper ``(lower, upper)`` estimates for the chambers ``ids`` (warm-started)."""
         v = self.vectors(np.asarray(p, dtype=float))
-        return self._estimate(v, np.asarray(ids, dtype=np.int64), iterations)
+        return self._estimate(v, np.asarray(ids, dtype=np.int64), iterations, full=True)
 
     def _estimate(
-        self, v: np.ndarray, cand: np.ndarray, iterations: int
+        self, v: np.ndarray, cand: np.ndarray, iterations: int, full: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
-        from arrangement.certificates.cones import batch_dual_multipliers
-
         up = np.zeros(len(cand))
         low = np.zeros(len(cand))
         chunk = 1 << 14
@@ -165,16 +164,23 @@ class Pricer:
                 ids = cand[lo : lo + chunk]
                 g = self._rows[self._idx[ids]]  # (b, F, m), rows G_s: K_s = {G_s c >= 0}
                 vs = sigma * v[ids]
-                warm = self._mu[parity, ids]
-                # Moreau: ||P_K(v)|| = dist(v, K°), K° = {-G^T mu : mu >= 0}
-                mu = batch_dual_multipliers(vs, -g, iterations=iterations, start=warm)
-                self._mu[parity, ids] = mu
-                resid = vs - np.einsum("bf,bfm->bm", mu, g)
+                # Moreau: ||P_K(v)|| = dist(v, K°), K° = {-G^T mu : mu >= 0}; the last
+                # round's multipliers often already show the price is below 1
+                mu = self._mu[parity, ids]
+                resid = vs - np.matmul(mu[:, None, :], g)[:, 0, :]
                 u = np.linalg.norm(resid, axis=1)
+                work = np.flatnonzero(u > 1.0) if not full else np.arange(len(ids))
+                if len(work):
+                    step = self._steps(ids[work], g[work])
+                    mu_w = _fista(vs[work], g[work], mu[work], step, iterations)
+                    mu[work] = mu_w
+                    self._mu[parity, ids[work]] = mu_w
+                    resid[work] = vs[work] - np.matmul(mu_w[:, None, :], g[work])[:, 0, :]
+                    u[work] = np.linalg.norm(resid[work], axis=1)
                 # a point of the cone near the projection: push along the interior witness
                 w = self._witness[ids]
-                gr = np.einsum("bfm,bm->bf", g, resid)
-                gw = np.einsum("bfm,bm->bf", g, w)
+                gr = np.matmul(g, resid[:, :, None])[:, :, 0]
+                gw = np.matmul(g, w[:, :, None])[:, :, 0]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     need = np.where(gw > 0, -gr / gw, 0.0)
                 t = np.maximum(need.max(axis=1, initial=0.0), 0.0)
@@ -187,6 +193,40 @@ class Pricer:
                 up[sl] = np.maximum(up[sl], u)
                 low[sl] = np.maximum(low[sl], np.nan_to_num(lv))
         return low, up
+
+    def _steps(self, ids: np.ndarray, g: np.ndarray) -> np.ndarray:
+        todo = np.flatnonzero(np.isnan(self._step[ids]))
+        if len(todo):
+            gt = g[todo]
+            gram = np.matmul(gt, np.swapaxes(gt, 1, 2))
+            lip = np.linalg.eigvalsh(gram)[:, -1]
+            self._step[ids[todo]] = 1.0 / np.where(lip > 0, lip, 1.0)
+        out: np.ndarray = self._step[ids]
+        return out
+
+
+def _fista(
+    v: np.ndarray, g: np.ndarray, mu: np.ndarray, step: np.ndarray, iterations: int
+) -> np.ndarray:
+    """Accelerated projected gradient for ``min ||v - G^T mu||^2 / 2`` over ``mu >= 0``.
+
+    All problems at once (``v`` ``(b, m)``, ``g`` ``(b, F, m)``), with adaptive restart.
+    """
+    mu = np.maximum(mu, 0.0)
+    z = mu.copy()
+    t = np.ones(len(v))
+    gt = np.swapaxes(g, 1, 2)  # (b, m, F)
+    for _ in range(iterations):
+        r = v - np.matmul(z[:, None, :], g)[:, 0, :]
+        grad = -np.matmul(r[:, None, :], gt)[:, 0, :]
+        new = np.maximum(z - step[:, None] * grad, 0.0)
+        restart = np.einsum("ij,ij->i", grad, new - mu) > 0
+        t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+        beta = np.where(restart, 0.0, (t - 1.0) / t_new)
+        z = new + beta[:, None] * (new - mu)
+        t = np.where(restart, 1.0, t_new)
+        mu = new
+    return mu
 
 
 def pricer(arr: Arrangement, model: Model) -> Pricer:
