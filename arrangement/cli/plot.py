@@ -53,6 +53,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="solve P_0 (minimal total variation interpolation) and draw it",
     )
+    what.add_argument(
+        "--path",
+        action="store_true",
+        help="the regularisation path: atoms (+/-) against lam with the support bounds",
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -98,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     if same_file(out, dataset.source):
         raise InputError("refusing to overwrite the input file", source=str(out))
+    if getattr(args, "path", False):
+        return _plot_path(args, dataset, arr, out)
     if arr.dimension not in (2, 3):  # fail before any solving
         raise InputError(
             f"plotting needs d = 1 or d = 2 (these data have d = {arr.dimension - 1})",
@@ -132,4 +139,17 @@ def run(args: argparse.Namespace) -> int:
         path=out,
         dpi=args.dpi,
     )
+    return 0
+
+
+def _plot_path(args: argparse.Namespace, dataset: Any, arr: Any, out: Path) -> int:
+    """``plot --path``: the regularisation path (any d), drawn by arrangement.plot.path."""
+    from arrangement.plot.path import plot_path
+    from arrangement.training.path import regularization_path
+
+    if dataset.labels is None:
+        raise InputError("--path needs labels (a 'y' column or --label-column)",
+                         source=dataset.source)
+    points = regularization_path(arr, dataset.labels)
+    plot_path(points, path=out, title=args.title, dpi=args.dpi)
     return 0
