@@ -94,14 +94,25 @@ def lam_grid(lam_max_sq: Fraction, n_lam: int, lam_min_ratio: Any) -> list[Fract
     ratio = as_fraction(lam_min_ratio)
     if not 0 < ratio < 1:
         raise InputError(f"lam_min_ratio must be in (0, 1), got {fraction_str(ratio)}")
-    top = sqrt_upper(lam_max_sq)
+    top = _decimal_up(lam_max_sq)
     if n_lam == 1:
         return [top]
     step = float(ratio) ** (1.0 / (n_lam - 1))
     out = [top]
     for k in range(1, n_lam):
-        out.append(top * Fraction(step**k).limit_denominator(10**12))
+        out.append(Fraction(f"{float(top) * step**k:.6g}"))  # 6 significant digits
     return out
+
+
+def _decimal_up(q: Fraction) -> Fraction:
+    """The smallest 6-significant-digit decimal ``s`` with ``s^2 >= q`` (exact check)."""
+    s = sqrt_upper(q)
+    top = Fraction(f"{float(s):.6g}")
+    exp = math.floor(math.log10(float(top))) if top > 0 else 0
+    unit = Fraction(10) ** (exp - 5)
+    while top * top < q:
+        top += unit
+    return top
 
 
 def regularization_path(

@@ -61,7 +61,7 @@ class Standardization:
         """One line: ``x1 -> (x1 - 1890.5) / 11.69, ...``."""
         names = self.names or tuple(f"x{k + 1}" for k in range(len(self.centre)))
         parts = [
-            f"{n} -> ({n} - {readable(c)}) / {readable(s)}"
+            f"{n} -> ({n} - {readable(c)}) / {float(s):.6g}"  # s has 6 digits: exact
             for n, c, s in zip(names, self.centre, self.scale, strict=True)
         ]
         return ", ".join(parts)
