@@ -237,9 +237,18 @@ def round_dual(arr: Arrangement, p: np.ndarray, denominator: int) -> tuple[Fract
     The exact certificate works with ``v_s`` over a common denominator; one power of two keeps
     that denominator (and the integers) small, so its arithmetic stays in machine integers,
     while ``2^-e`` is as fine as that allows (about ``2^62`` over the largest possible
-    ``|v_s|``, at most ``2^-60``). Falls back to ``Fraction.limit_denominator(denominator)``
-    per entry when fewer than 24 bits are left.
+    ``|v_s|``, at most ``2^-60``). When the entries snap (``Fraction.limit_denominator``) to
+    rationals whose common denominator is at most ``denominator``, those are used; the same
+    per-entry snapping is the fallback when fewer than 24 bits are left.
     """
+    snapped = tuple(_to_fraction(v, denominator) for v in p) if np.isfinite(p).all() else ()
+    common = 1
+    for q in snapped:
+        common = common * q.denominator // math.gcd(common, q.denominator)
+        if common > denominator:
+            break
+    if snapped and common <= denominator:  # simple rationals with a small common denominator
+        return snapped
     lcm = 1
     for row in arr.augmented:
         for v in row:
