@@ -43,7 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from arrangement.cli.app import add_dataset_arguments
 
     add_dataset_arguments(parser)
-    which = parser.add_mutually_exclusive_group()
+    which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument(
         "--lam", metavar="L", help="regularisation weight L > 0, read exactly (e.g. 1/100)"
     )

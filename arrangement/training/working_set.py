@@ -177,8 +177,18 @@ class Pricer:
                     self._mu[parity, ids[work]] = mu_w
                     resid[work] = vs[work] - np.matmul(mu_w[:, None, :], g[work])[:, 0, :]
                     u[work] = np.linalg.norm(resid[work], axis=1)
-                # a point of the cone near the projection: push along the interior witness
+                # a point of the cone near the projection: a few projections onto the most
+                # violated facet hyperplane, then a push along the interior witness
+                rows_b = np.arange(len(ids))
+                theta0 = resid.copy()
+                for _ in range(_SWEEPS):
+                    gt0 = np.matmul(g, theta0[:, :, None])[:, :, 0]
+                    worst = np.argmin(gt0, axis=1)
+                    amount = np.minimum(gt0[rows_b, worst], 0.0)
+                    theta0 -= amount[:, None] * g[rows_b, worst]
                 w = self._witness[ids]
+                resid_val = resid
+                resid = theta0
                 gr = np.matmul(g, resid[:, :, None])[:, :, 0]
                 gw = np.matmul(g, w[:, :, None])[:, :, 0]
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -189,6 +199,7 @@ class Pricer:
                 nrm = np.linalg.norm(theta, axis=1)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     lv = np.where((val > 0) & (nrm > 0), val / nrm, 0.0)
+                del resid_val
                 sl = slice(lo, lo + len(ids))
                 up[sl] = np.maximum(up[sl], u)
                 low[sl] = np.maximum(low[sl], np.nan_to_num(lv))
@@ -203,6 +214,10 @@ class Pricer:
             self._step[ids[todo]] = 1.0 / np.where(lip > 0, lip, 1.0)
         out: np.ndarray = self._step[ids]
         return out
+
+
+#: Projections onto violated facet hyperplanes when building a point of the cone.
+_SWEEPS = 4
 
 
 def _fista(
