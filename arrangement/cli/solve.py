@@ -430,7 +430,14 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
             f"    sup |eta_p|^2 = {value}: {verdict}",
             f"    certified lower bound on the optimal value: {_short(cert.lower_bound)} "
             f"(from c * p with c = {scale})",
-            f"    certified relative gap: {sol.relative_gap:.2g} -- "
+            f"    certified relative gap: {sol.relative_gap:.2g}"
+            + (
+                " (P_0: the float measure interpolates y only to the solver tolerance, so its "
+                "TV is not a strict upper bound)"
+                if sol.problem == "P_0"
+                else ""
+            )
+            + " -- "
             + (
                 f"OPTIMAL within {sol.tolerances.get('gap_tol', 1e-8):g} (certified)"
                 if sol.optimal

@@ -56,7 +56,7 @@ def run_clarabel(
 
     try:
         solver = clarabel.DefaultSolver(p, q, a, b, cones, settings)
-        sol = solver.solve()
+        sol = _interruptible(solver.solve)
     except Exception as exc:  # the Rust extension raises plain exceptions on bad data
         raise SolverError(f"Clarabel could not solve {what}: {exc}") from exc
     status = status_name(sol.status)
@@ -78,6 +78,32 @@ def run_clarabel(
             )
         raise SolverError(f"Clarabel did not solve {what}: status {status} ({hint})")
     return sol
+
+
+def _interruptible(call: Any) -> Any:
+    """Run ``call()`` in a daemon thread and wait for it in short slices.
+
+    Clarabel's solve runs in Rust and does not look at signals; waiting here in slices lets
+    Ctrl-C raise :class:`KeyboardInterrupt` in the main thread within a fraction of a second
+    (the abandoned solve ends with the process).
+    """
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except Exception as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="clarabel", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def status_name(status: Any) -> str:

@@ -80,6 +80,8 @@ def short_number(q: Fraction | int, *, digits: int = 10, limit: int = 24) -> str
     a, b = abs(q.numerator), q.denominator
     if a == 0:
         return "0"
+    if Fraction(1, 10**4) <= abs(q) < 10**6:
+        return f"{float(q):.{digits}g} (exact: {len(text)} characters)"
     exp = len(str(a)) - len(str(b))
     if Fraction(a, b) < Fraction(10) ** exp:
         exp -= 1
