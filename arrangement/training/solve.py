@@ -656,7 +656,9 @@ def _working_set_loop(
         gap = relative_gap(result.objective, cert.lower_bound)
         best = result
         added = 0
-        if gap > gap_tol:
+        # P_0: the TV of a float measure is no strict upper bound, so |gap| is what counts
+        gap_size = abs(gap) if lam_f is None else gap
+        if gap_size > gap_tol:
             # chambers the exact check found violated go back into the loop
             missing = [
                 position[ch]
@@ -678,7 +680,7 @@ def _working_set_loop(
         )
         if progress is not None:
             progress(rounds[-1])
-        if gap <= gap_tol or added == 0:
+        if gap_size <= gap_tol or added == 0:
             return result, tuple(rounds), model.chambers[positions]
     assert best is not None or True
     if best is None:
