@@ -71,7 +71,10 @@ def _plot_circle(
     zero_dirs /= np.linalg.norm(zero_dirs, axis=1)[:, None]
     boundaries = np.sort(np.concatenate([_angle(zero_dirs), _angle(-zero_dirs)]))
 
-    phi = np.linspace(-180.0, 180.0, 3601)
+    # The marked points are on the curve: a rescaled display can squeeze a peak of eta into a
+    # sliver narrower than the grid step.
+    marked = [float(_angle(m.direction)) for m in (*extremes, *atoms)]
+    phi = np.union1d(np.linspace(-180.0, 180.0, 3601), marked)
     pts = np.stack([np.cos(np.radians(phi)), np.sin(np.radians(phi))], axis=1)
     eta = None if eta_fn is None else eta_fn(pts)
     if eta is not None:
@@ -214,7 +217,7 @@ def _plot_circle(
             f"{_FORMULA} over the circle\n(dotted: hyperplanes; grey band: "
             r"$|\eta_p| \leq 1$)",
             fontsize=11,
-            pad=48 if label_planes else 6,
+            pad=62 if label_planes else 6,
         )
     _add_legend(fig, extremes, atoms)
     fig.suptitle(title, fontsize=13)

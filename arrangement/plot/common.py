@@ -582,7 +582,10 @@ def _place_labels(fig: Any, pending: list[PendingLabel], *, fontsize: float = 9)
     """
     if not pending:
         return
-    fig.figure.draw_without_rendering()  # the root figure, also for a subfigure
+    root = fig.figure  # the root figure, also for a subfigure
+    engine = root.get_layout_engine()
+    if engine is not None:  # lay the figure out (no rendering) so that positions are final
+        engine.execute(root)
     scale = fig.dpi / 72.0  # pixels per point
     boxes: list[tuple[float, float, float, float]] = []
     for ax in {id(p[0]): p[0] for p in pending}.values():
