@@ -449,9 +449,13 @@ def test_cli_views_and_json(tmp_path: Path, capsys) -> None:
         (["{data}/line7.csv", "--atoms", "{data}/line7_atoms.csv", "--lam", "1"], "--atoms"),
         (["{data}/line7.csv", "--atoms", "{data}/line7.csv"], "columns, expected 3"),
         (["{data}/line7.csv", "--no-label", "--interpolate"], "need labels"),
-        (["{data}/line7.csv", "--tol", "2", "--dual", "{data}/line7.csv"], ""),
+        (["{data}/line7.csv", "--dual", "{data}/line7.csv"], "dual"),
+        (
+            ["{data}/counterexample.csv", "--dual", "{data}/counterexample_dual.csv", "--tol", "2"],
+            "0 <= tol < 1",
+        ),
     ],
-    ids=["d3-data", "atoms-and-lam", "atoms-columns", "no-labels", "bad-dual"],
+    ids=["d3-data", "atoms-and-lam", "atoms-columns", "no-labels", "bad-dual", "bad-tol"],
 )
 def test_cli_view_errors(argv, message, tmp_path: Path, capsys) -> None:
     argv = ["plot", *[a.format(data=data_dir()) for a in argv], "-o", str(tmp_path / "x.png")]

@@ -30,6 +30,7 @@ from arrangement.plot.common import (
     _EXT_STYLE,
     _NEG,
     _POS,
+    MAX_ATOM_LABELS,
     Mark,
     PendingLabel,
     _dual_vector,
@@ -439,13 +440,18 @@ def _plot_line(
     if coef is not None:
         fx = _evaluate(coef, grid[:, None])
         top.plot(grid, fx, color="black", lw=2.0, zorder=4, label="$f(x)$", gid="f")
+        at_knot: dict[float, list[str]] = {}  # one label per knot: atoms facing both ways
         for kf, m in knots:
             s = 1 if m.value > 0 else -1
             colour = _ATOM_STYLE[s]["mec"]
             top.axvline(kf, color=colour, lw=1.1, ls=":", zorder=2)
             fk = float(_evaluate(coef, np.array([[kf]]))[0])
             top.plot(kf, fk, ls="", zorder=6, ms=9, gid="knot", **_ATOM_STYLE[s])
-            pending.append((top, kf, fk, f"{m.value:+.3g}", 5.0))
+            at_knot.setdefault(kf, []).append(f"{m.value:+.3g}")
+        if len(at_knot) <= MAX_ATOM_LABELS:
+            for kf, texts in at_knot.items():
+                fk = float(_evaluate(coef, np.array([[kf]]))[0])
+                pending.append((top, kf, fk, " / ".join(texts), 5.0))
         summary["knots"] = [
             {"x": readable(k), "x_exact": fraction_str(k), "amplitude": m.value}
             for _, m in knots
