@@ -94,10 +94,6 @@ def _exponent(q: Fraction) -> int:
     return q.numerator.bit_length() - q.denominator.bit_length() if q else 0
 
 
-def _float_rows(rows: Sequence[Sequence[Any]]) -> np.ndarray:
-    return np.array([[float(x) for x in r] for r in rows], dtype=float).reshape(len(rows), -1)
-
-
 def _normal_directions(arr: Arrangement) -> np.ndarray:
     """The normals as floats, each rescaled by a power of two (only directions are drawn)."""
     rows = [scaled_floats([Fraction(x) for x in r]) for r in arr.normals]

@@ -658,9 +658,10 @@ def _plot_plane(
         )
     if fz is not None:
         mappable = plane.contourf(mesh1, mesh2, fz, levels=24, cmap="viridis", norm=norm, zorder=1)
-        plane.contour(
+        levels = plane.contour(
             mesh1, mesh2, fz, levels=12, colors="white", linewidths=0.4, alpha=0.5, zorder=2
         )
+        levels.set_gid("f-levels")
     lines = []
     for m in kept:
         assert m.exact is not None

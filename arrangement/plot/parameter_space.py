@@ -6,6 +6,7 @@ Dispatches to :mod:`arrangement.plot.circle` (``d = 1``) and :mod:`arrangement.p
 
 from __future__ import annotations
 
+import textwrap
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,10 +245,11 @@ def _parameter_figure(
     if dm.rescaled:
         why = "values beyond the float range" if dm.forced else "badly scaled raw data"
         notes.append(
-            f"display rescaled ({why}): {dm.describe()}; chambers, marks and "
-            r"$\eta_p$ values are those of the raw data"
+            f"display rescaled ({why}): {dm.describe()}; chambers, marks and colours are "
+            "those of the raw data"
         )
-    full_title = "; ".join(parts) + "".join("\n" + n for n in notes)
+    width = 80 if arr.dimension == 2 and p is None else 120  # characters per title line
+    full_title = "; ".join(parts) + "".join("\n" + textwrap.fill(n, width) for n in notes)
     shown_ext = [_shown(dm, m) for m in extremes]
     shown_atoms = [_shown(dm, m) for m in atom_marks]
     if arr.dimension == 2:
