@@ -24,6 +24,7 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -86,6 +87,27 @@ def _safe_float(q: Fraction) -> float:
         return float(q)
     except OverflowError:
         return sys.float_info.max if q > 0 else -sys.float_info.max
+
+
+def _num(q: Fraction | int) -> str:
+    """A number for a picture: ``readable`` (``3/2``, ``1.5e+07``), never ``0`` for non-zero.
+
+    Where ``readable`` would round a tiny non-zero value to ``0`` a short decimal is written
+    instead (``1e-400``).
+    """
+    q = Fraction(q)
+    text = readable(q)
+    if q and text.lstrip("-") in ("0", "0.0"):
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+        text = format(d, ".4g")
+    return text
+
+
+def _amount(m: Mark) -> str:
+    """The signed label of an atom's amplitude (exact when beyond the float range)."""
+    if m.amount is not None and abs(m.value) >= 1e300:
+        return ("+" if m.amount > 0 else "") + _num(m.amount)
+    return f"{m.value:+.3g}"
 
 
 def _exponent(q: Fraction) -> int:
@@ -454,7 +476,7 @@ def _point_label(arr: Arrangement, rows: Sequence[int]) -> str:
     first = rows[0]
     names = ",".join(str(i) for i in rows)
     if len(arr.points[first]) == arr.dimension - 1:
-        coords = ", ".join(readable(c) for c in arr.points[first])
+        coords = ", ".join(_num(c) for c in arr.points[first])
         if arr.dimension == 2:
             return f"x{names}={coords}"
         return f"x{names}=({coords})"
@@ -565,7 +587,7 @@ def _draw_marks(
         size = 11 + 13 * abs(m.value) / amp_scale
         ax.plot(x, y, ls="", ms=size, zorder=6, **_ATOM_STYLE[1 if m.value > 0 else -1])
         if label and pending is not None:
-            pending.append((ax, float(x), float(y), f"{m.value:+.3g}", size / 2))
+            pending.append((ax, float(x), float(y), _amount(m), size / 2))
 
 
 def _place_labels(fig: Any, pending: list[PendingLabel], *, fontsize: float = 9) -> None:

@@ -33,10 +33,12 @@ from arrangement.plot.common import (
     MAX_ATOM_LABELS,
     Mark,
     PendingLabel,
+    _amount,
     _dual_vector,
     _exponent,
     _extreme_marks,
     _figure,
+    _num,
     _place_labels,
     _safe_float,
     marks,
@@ -164,7 +166,7 @@ def network_values(atoms: Any, x: Any) -> np.ndarray:
 
 
 def _scaled_axis_label(name: str, scale: Fraction) -> str:
-    return name if scale == 1 else f"{name} / {readable(scale)} (exact rescaling)"
+    return name if scale == 1 else f"{name} / {_num(scale)} (exact rescaling)"
 
 
 def _floats(values: Sequence[Fraction], scale: Fraction) -> np.ndarray:
@@ -340,8 +342,8 @@ def _data_figure(
         "atoms": len(neurons),
         "dropped_atoms": len(dropped),
         "drop_threshold": threshold,
-        "x_scale": [readable(s) for s in x_scale],
-        "f_scale": readable(f_scale),
+        "x_scale": [_num(s) for s in x_scale],
+        "f_scale": _num(f_scale),
     }
     if d == 1:
         tol = _default_tol(atoms, dual) if tol is None else tol
@@ -426,7 +428,7 @@ def _plot_line(
         if abs(kf - mid) <= KNOT_REACH * half:
             knots.append((kf, m))
         else:
-            outside.append(readable(k))
+            outside.append(_num(k))
     span = [lo, hi] + [k for k, _ in knots]
     left, right = min(span), max(span)
     pad = 0.08 * (right - left or 1.0)
@@ -447,13 +449,13 @@ def _plot_line(
             top.axvline(kf, color=colour, lw=1.1, ls=":", zorder=2)
             fk = float(_evaluate(coef, np.array([[kf]]))[0])
             top.plot(kf, fk, ls="", zorder=6, ms=9, gid="knot", **_ATOM_STYLE[s])
-            at_knot.setdefault(kf, []).append(f"{m.value:+.3g}")
+            at_knot.setdefault(kf, []).append(_amount(m))
         if len(at_knot) <= MAX_ATOM_LABELS:
             for kf, texts in at_knot.items():
                 fk = float(_evaluate(coef, np.array([[kf]]))[0])
                 pending.append((top, kf, fk, " / ".join(texts), 5.0))
         summary["knots"] = [
-            {"x": readable(k), "x_exact": fraction_str(k), "amplitude": m.value}
+            {"x": _num(k), "x_exact": fraction_str(k), "amplitude": m.value}
             for _, m in knots
             if m.exact is not None and (k := _knot(m.exact)) is not None
         ]
@@ -568,7 +570,7 @@ def _eta_over_knots(
             ax.plot(t, value, ls="", zorder=7, **_EXT_STYLE[1 if m.value > 0 else -1])
             shown.append(
                 {
-                    "t": readable(k),
+                    "t": _num(k),
                     "t_exact": fraction_str(k),
                     "facing": "right" if m.exact[0] > 0 else "left",
                     "eta": m.value if abs(m.value) < 1e300 else None,
@@ -686,7 +688,7 @@ def _plot_plane(
             if ends is not None:  # label near one end of the visible segment, alternating
                 frac = 0.9 if len(lines) % 2 else 0.1
                 at = ends[0] + frac * (ends[1] - ends[0])
-                pending.append((plane, float(at[0]), float(at[1]), f"{m.value:+.3g}", 3.0))
+                pending.append((plane, float(at[0]), float(at[1]), _amount(m), 3.0))
     summary["zero_lines"] = lines
     if yv is not None:
         sc = plane.scatter(

@@ -160,12 +160,16 @@ def draw(
             )
         else:
             top_axes = top.subplots()
-        n_bottom = 2 if (d == 2 or has_eta) else 1
-        bottom_axes = bottom.subplots(
-            1, n_bottom, width_ratios=(1.0, 1.15) if d == 1 and n_bottom == 2 else None
-        )
+        if d == 2 or has_eta:
+            ratios = (1.0, 1.15) if d == 1 else None
+            bottom_axes: Any = list(bottom.subplots(1, 2, width_ratios=ratios))
+        else:  # one circle: centred between two empty columns
+            cols = bottom.subplots(1, 3, width_ratios=(0.6, 1.4, 0.6))
+            for empty in (cols[0], cols[2]):
+                empty.set_axis_off()
+            bottom_axes = cols[1]
         _, summary["data"] = data(top_axes)
-        _, summary["parameter"] = parameter(list(bottom_axes) if n_bottom > 1 else bottom_axes)
+        _, summary["parameter"] = parameter(bottom_axes)
     if path is not None:
         save_figure(fig, path, dpi=dpi)
     return Picture(fig, chosen, summary)
