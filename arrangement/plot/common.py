@@ -292,9 +292,10 @@ def near_extremes(cert: Any, *, tol: float | Fraction | str = 0) -> list[Mark]:
     active = int_array(np.asarray(arr.regions().signs) > 0)
     vs = int_matmul(active, wint) if len(w) else np.zeros((arr.n_regions, arr.dimension), int)
     found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
-    for k, row in enumerate(vs):
-        if Fraction(sum(int(x) ** 2 for x in row), q * q) < level:
-            continue
+    cand = [
+        k for k, row in enumerate(vs) if Fraction(sum(int(x) ** 2 for x in row), q * q) >= level
+    ]
+    for k in _beyond_cheap_bounds(arr, vs, q, cand, level):
         ext = cert.chamber_extrema(k)
         for sgn, sq, arg in ((1, ext.max_squared, ext.argmax), (-1, ext.min_squared, ext.argmin)):
             if arg is not None and sq >= level:
@@ -304,6 +305,43 @@ def near_extremes(cert: Any, *, tol: float | Fraction | str = 0) -> list[Mark]:
         exact = tuple(Fraction(x) for x in direction)
         out.append(Mark(_unit(exact), sgn * math.sqrt(_safe_float(sq)), exact))
     return out
+
+
+def _beyond_cheap_bounds(
+    arr: Arrangement, vs: np.ndarray, q: int, cand: list[int], level: Fraction
+) -> list[int]:
+    """The chambers of ``cand`` whose exact cheap bound does not rule out ``|eta| >= 1 - tol``.
+
+    Floats propose non-negative multipliers ``mu``; ``w = -G^T mu`` is then in the polar cone
+    of the chamber, so ``||sigma v - w||^2`` (computed exactly) bounds ``max sigma eta`` from
+    above (``docs/theory.md``, section 3). Only chambers where a bound reaches the level need
+    the exact projection.
+    """
+    from arrangement.certificates.cones import batch_dual_multipliers, upper_bound_sq
+
+    if len(cand) < 32:
+        return cand
+    signs = np.asarray(arr.regions().hyperplane_signs, dtype=np.int8)[cand]
+    normals = [tuple(int(x) for x in n) for n in arr.normals]
+    try:
+        nf = np.array(normals, dtype=float)
+        vf = np.array([[int(x) / q for x in vs[k]] for k in cand], dtype=float)
+    except OverflowError:
+        return cand
+    if not (np.isfinite(nf).all() and np.isfinite(vf).all()):
+        return cand
+    rows = signs[:, :, None].astype(float) * nf[None, :, :]
+    keep = np.zeros(len(cand), dtype=bool)
+    for sigma in (1, -1):
+        mu = batch_dual_multipliers(sigma * vf, rows, iterations=200)
+        for j, k in enumerate(cand):
+            if keep[j]:
+                continue
+            v = [Fraction(sigma * int(x), q) for x in vs[k]]
+            g = [[int(sg) * x for x in n] for sg, n in zip(signs[j], normals, strict=True)]
+            m = [Fraction(max(float(x), 0.0)) for x in mu[j]]
+            keep[j] = upper_bound_sq(v, g, m) >= level
+    return [k for j, k in enumerate(cand) if keep[j]]
 
 
 def _extreme_marks(
