@@ -478,3 +478,28 @@ def test_plot_help_names_the_formats(capsys) -> None:
     assert _main(["plot", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "PNG, PDF or SVG" in text and "--view" in text and "--json" in text
+
+
+def test_near_extremes_match_every_chamber_projection() -> None:
+    """The pruned search (cheap exact bounds) finds exactly what projecting every chamber finds."""
+    from arrangement.certificates.certificate import certify
+    from arrangement.plot import near_extremes
+
+    arr = Arrangement.from_points(PLANE + [[3, -1], ["1/2", "-7/2"], [-3, -1], [-2, 2]])
+    p = ["1/3", "-1/2", "1/4", "-1/5", "1/6", "-2/7", "1/8", "-1/9", "1/10"]
+    cert = certify(arr, p)
+    assert arr.n_regions >= 32  # the pruning path runs
+    for tol in ("0", "1/3", "9/10"):
+        level = (1 - Fraction(tol)) ** 2
+        want = set()
+        for k in range(arr.n_regions):
+            ext = cert.chamber_extrema(k)
+            if ext.argmax is not None and ext.max_squared >= level:
+                want.add((1, tuple(ext.argmax)))
+            if ext.argmin is not None and ext.min_squared >= level:
+                want.add((-1, tuple(ext.argmin)))
+        got = {
+            (1 if m.value > 0 else -1, tuple(int(x) for x in m.exact))
+            for m in near_extremes(cert, tol=tol)
+        }
+        assert got == want
