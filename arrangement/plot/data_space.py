@@ -442,14 +442,17 @@ def _plot_line(
     if coef is not None:
         fx = _evaluate(coef, grid[:, None])
         top.plot(grid, fx, color="black", lw=2.0, zorder=4, label="$f(x)$", gid="f")
-        at_knot: dict[float, list[str]] = {}  # one label per knot: atoms facing both ways
+        # one label per knot (atoms facing both ways; knots closer than a pixel share it)
+        at_knot: dict[float, list[str]] = {}
+        width = float(grid[-1] - grid[0]) or 1.0
         for kf, m in knots:
             s = 1 if m.value > 0 else -1
             colour = _ATOM_STYLE[s]["mec"]
             top.axvline(kf, color=colour, lw=1.1, ls=":", zorder=2)
             fk = float(_evaluate(coef, np.array([[kf]]))[0])
             top.plot(kf, fk, ls="", zorder=6, ms=9, gid="knot", **_ATOM_STYLE[s])
-            at_knot.setdefault(kf, []).append(_amount(m))
+            key = next((k for k in at_knot if abs(k - kf) <= 5e-4 * width), kf)
+            at_knot.setdefault(key, []).append(_amount(m))
         if len(at_knot) <= MAX_ATOM_LABELS:
             for kf, texts in at_knot.items():
                 fk = float(_evaluate(coef, np.array([[kf]]))[0])
