@@ -24,12 +24,24 @@ from typing import Any
 from arrangement.cli.app import subcommand
 from arrangement.core.errors import InputError
 
-__all__ = ["HELP", "configure", "run"]
+__all__ = ["DESCRIPTION", "HELP", "configure", "run"]
 
 HELP = (
     "draw the data with the network f of a solution (data space) and the arrangement on the "
     "circle or sphere (parameter space), as PNG, PDF or SVG"
 )
+
+DESCRIPTION = """\
+Draw a dataset with d = 1 or d = 2 as a PNG, PDF or SVG picture (by the suffix of -o).
+
+data space (--view data): the data, the network f(x) = sum_j c_j relu(<theta_j, (x, 1)>) of a
+  solution (--lam, --interpolate) or of given atoms (--atoms), the knot x = -b/a of each atom
+  theta = (a, b) and, with a dual vector, eta_p over the knot position (d = 1); a filled
+  contour of f, the data coloured by y and each atom's zero line a.x + b = 0 (d = 2).
+parameter space (--view parameter): the arrangement on the circle (d = 1) or the sphere
+  (d = 2), coloured by eta_p, every chamber maximum with |eta_p| >= 1 - tol marked, badly
+  scaled raw data drawn in exact display coordinates (said in the title).
+both: one above the other; the default (auto) when a measure is drawn."""
 
 _FORMATS = (".png", ".pdf", ".svg")
 
@@ -44,7 +56,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--dual",
         metavar="P.csv",
         help="one-column CSV with a dual vector p (one entry per data row): colour by eta_p "
-        "and mark the maximisers of |eta_p| found by the exact certificate",
+        "and mark every chamber maximum with |eta_p| >= 1 - tol (exact certificate)",
     )
     what.add_argument(
         "--lam",
@@ -114,7 +126,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@subcommand("plot", help=HELP, configure=configure)
+@subcommand("plot", help=HELP, configure=configure, description=DESCRIPTION)
 def run(args: argparse.Namespace) -> int:
     """Run ``arrangement plot``; return the exit status (0).
 

@@ -163,8 +163,9 @@ def _plot_sphere(
     name = "Lambert equal-area" if projection == "lambert" else "orthographic"
     lines = [
         title,
-        f"the sphere $S^2$ of neurons $\\theta{prime} = (a_1, a_2, b){prime}$ as two {name} discs "
-        "(antipodes at mirrored positions); black: great circles of the hyperplanes",
+        f"the sphere $S^2$ of neurons $\\theta{prime} = (a_1{prime}, a_2{prime}, b{prime})$ "
+        f"as two {name} discs (antipodes at mirrored positions); black: great circles of the "
+        "hyperplanes",
     ]
     if any(c is None for c in circles):
         lines.append("thick rim: the great circle $b = 0$ of the data point at the origin")
