@@ -2,8 +2,11 @@
 
 What lives here
 ---------------
+* :func:`main`, the entry point of the ``arrangement`` command: it installs the Ctrl-C handling
+  first and only then imports the rest (numpy, python-flint), so an interrupt at any moment, even
+  during the imports, ends with ``arrangement: interrupted`` and exit status 130;
 * :mod:`~arrangement.cli.app`: the parser, the registry of subcommands, shared helpers and
-  :func:`main` (errors to one line and an exit status);
+  :func:`arrangement.cli.app.main` (errors to one line and an exit status);
 * one module per group of commands: :mod:`~arrangement.cli.geometry` (``stats``, ``regions``,
   ``graph``), :mod:`~arrangement.cli.lattice` (``faces``, ``lattice``),
   :mod:`~arrangement.cli.certificate` (``certify``, ``precertify``, ``bound``),
@@ -14,6 +17,59 @@ What it may use
 Every other layer; nothing imports it. Commands are thin: parse, call the library, print.
 """
 
-from arrangement.cli.app import main
+# This module must stay light: it runs before anything heavy is imported (standard library only).
+from __future__ import annotations
+
+import os
+import signal
+import sys
 
 __all__ = ["main"]
+
+_PROG = "arrangement"
+_EXIT_INTERRUPTED = 130
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """First Ctrl-C: stop the command (cleanups run); a second one while stopping ends at once."""
+    signal.signal(signal.SIGINT, _force_exit)
+    raise KeyboardInterrupt
+
+
+def _force_exit(signum: int, frame: object) -> None:
+    os._exit(_EXIT_INTERRUPTED)
+
+
+def _interrupted() -> int:
+    try:
+        sys.stderr.write(f"{_PROG}: interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return _EXIT_INTERRUPTED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
+
+    The entry point of the ``arrangement`` command; see :func:`arrangement.cli.app.main`.
+    """
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGINT, _interrupt)
+    except ValueError:  # not the main thread of the interpreter: leave signals alone
+        pass
+    try:
+        try:
+            from arrangement.cli.app import main as run
+        except KeyboardInterrupt:
+            return _interrupted()
+        return run(argv)
+    except KeyboardInterrupt:  # between the command's own handling and the return
+        return _interrupted()
+    finally:
+        if previous is not None:
+            # As the program (no argv given), stay uninterruptible until the interpreter exits,
+            # so no traceback can appear after the last line; in-process callers get their
+            # handler back.
+            signal.signal(signal.SIGINT, signal.SIG_IGN if argv is None else previous)

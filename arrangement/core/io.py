@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from arrangement.core.errors import InputError
+from arrangement.core.guard import read_input
 from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric
 
 __all__ = [
@@ -128,17 +129,7 @@ def _default_names(d: int) -> tuple[str, ...]:
 def _read_text(path: str | Path) -> str:
     """Read a whole file as UTF-8 text, refusing binary data, with a line number on failure."""
     source = str(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=source) from None
-    except PermissionError:
-        raise InputError("permission denied", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    data = read_input(path)
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -282,12 +273,10 @@ def _load_npy(path: str | Path, label_column: str | None) -> Dataset:
             f"label column {label_column!r} requested but a .npy file has no column names",
             source=source,
         )
-    _read_text_free_checks(path)
+    data = read_input(path)
     try:
-        arr = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise InputError(f"not a readable .npy array: {exc}", source=source) from None
-    except (OSError, EOFError) as exc:
+        arr = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
         raise InputError(f"not a readable .npy array: {exc}", source=source) from None
     if not isinstance(arr, np.ndarray):  # an .npz archive behind a .npy name
         arr.close()
@@ -308,21 +297,6 @@ def _load_npy(path: str | Path, label_column: str | None) -> Dataset:
         source=source,
         feature_names=_default_names(len(points[0])),
     )
-
-
-def _read_text_free_checks(path: str | Path) -> None:
-    """Turn a missing or unreadable binary file into an InputError before numpy sees it."""
-    source = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", source=source)
-    if p.is_dir():
-        raise InputError("is a directory, not a file", source=source)
-    try:
-        with open(p, "rb"):
-            pass
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
 
 
 _JSON_SHAPE = (
