@@ -36,6 +36,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -280,8 +281,8 @@ def emit_json(obj: Any, stream: TextIO | None = None) -> None:
 
 def exact_json(x: Any) -> int | str:
     """Write a rational as a JSON value: an int, or the string ``"p/q"``."""
-    s = fraction_str(x)
-    return int(s) if "/" not in s else s
+    q = Fraction(x)
+    return q.numerator if q.denominator == 1 else fraction_str(q)
 
 
 # ---------------------------------------------------------------------------- entry point
