@@ -41,6 +41,7 @@ __all__ = [
     "SIZE_NOTE",
     "as_fraction",
     "as_matrix",
+    "as_vector",
     "fraction_str",
     "int_str",
     "looks_numeric",
@@ -361,6 +362,60 @@ def as_matrix(rows: Any, *, source: str = "<input>", first_row: int = 0) -> list
             )
         out.append(values)
     return out
+
+
+def as_vector(
+    values: Any, *, length: int, name: str = "vector", source: str | None = None
+) -> tuple[Fraction, ...]:
+    """Convert a sequence of numbers exactly, one per input row.
+
+    Parameters
+    ----------
+    values : sequence of numbers (list, tuple, 1-D numpy array)
+    length : int
+        The required number of entries.
+    name : str, optional
+        What the vector is (``"dual vector"``, ``"labels"``), for messages.
+    source : str, optional
+        Where it comes from, for messages.
+
+    Returns
+    -------
+    tuple of Fraction
+
+    Raises
+    ------
+    InputError
+        For a string, a mapping, a scalar or a 2-D array (a string is a sequence of characters,
+        not of numbers: ``"12"`` is not ``(1, 2)``), a length other than ``length``, or an entry
+        that is not a number.
+
+    Examples
+    --------
+    >>> as_vector(["1/2", 3], length=2)
+    (Fraction(1, 2), Fraction(3, 1))
+    >>> as_vector("12", length=2, name="dual vector")
+    Traceback (most recent call last):
+    ...
+    arrangement.core.errors.InputError: dual vector must be a sequence of numbers, not a str
+    """
+    if (
+        isinstance(values, str | bytes | bytearray | dict)
+        or not isinstance(values, Iterable)
+        or getattr(values, "ndim", 1) != 1
+    ):
+        raise InputError(
+            f"{name} must be a sequence of numbers, not a {type(values).__name__}"
+            + (f" of shape {values.shape}" if hasattr(values, "shape") else ""),
+            source=source,
+        )
+    items = list(values)
+    if len(items) != length:
+        raise InputError(
+            f"{name} has {len(items)} entries, expected one per input row (N = {length})",
+            source=source,
+        )
+    return tuple(as_fraction(v, source=source, row=i) for i, v in enumerate(items))
 
 
 def fraction_str(q: Fraction | int) -> str:
