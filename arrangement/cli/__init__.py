@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     previous = None
     try:
-        previous = signal.signal(signal.SIGINT, _interrupt)
+        # A command started with Ctrl-C ignored (``arrangement ... &`` in a script) stays so.
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            previous = signal.signal(signal.SIGINT, _interrupt)
     except ValueError:  # not the main thread of the interpreter: leave signals alone
         pass
     try:
