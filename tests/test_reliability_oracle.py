@@ -19,7 +19,9 @@ from arrangement.geometry.arrangement import Arrangement
 
 
 def _random_points(rng: random.Random, n: int, d: int) -> list[list[Fraction]]:
-    pts = [[Fraction(rng.randint(-3, 3), rng.choice((1, 1, 2))) for _ in range(d)] for _ in range(n)]
+    pts = [
+        [Fraction(rng.randint(-3, 3), rng.choice((1, 1, 2))) for _ in range(d)] for _ in range(n)
+    ]
     if n > 2 and rng.random() < 0.4:  # a repeated point: two rows, one hyperplane
         pts[-1] = list(pts[0])
     return pts
@@ -48,7 +50,7 @@ def test_certificate_matches_face_enumeration(seed: int, n: int, d: int) -> None
 
 
 def test_counterexample_against_the_oracle() -> None:
-    """THEORY 4.3: sup |eta|^2 = 1 exactly, at (-1295, -420, -144) (+) and (1295, -420, -144) (-)."""
+    """THEORY 4.3: sup |eta|^2 = 1, at (-1295, -420, -144) (eta = +1) and (1295, -420, -144)."""
     data = load_dataset(data_dir() / "counterexample.csv")
     p = load_vector(data_dir() / "counterexample_dual.csv", length=4, name="p")
     sup, where = exact_oracle.sup_eta_squared(exact_oracle.augment(data.points), p)
