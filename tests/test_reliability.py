@@ -318,6 +318,16 @@ def test_numbers_of_any_size_parse_and_print():
     assert readable(Fraction(999996, 10**6), limit=3) == "1.000e+0"  # rounding carries
 
 
+def test_big_integers_in_json_data(capsys, tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(f'{{"points": [[{"7" * 5000}], [0], [-1]], "labels": [1, {"3" * 4400}, 2]}}')
+    ds = load_dataset(path)
+    assert ds.points[0][0] == 7 * (10**5000 - 1) // 9  # was "invalid JSON: Exceeds the limit"
+    assert ds.labels is not None and ds.labels[1] == (10**4400 - 1) // 3
+    code, _, err = run(capsys, "stats", path)
+    assert (code, err) == (0, "")
+
+
 # ------------------------------------------------------------------ 5. reader limits
 
 

@@ -316,8 +316,11 @@ def _load_json(path: str | Path, label_column: str | None, no_label: bool) -> Da
     if not text.strip():
         raise InputError("empty file", source=source)
     try:
-        # Floats stay exact decimals; NaN/Infinity come through as strings and are refused below.
-        obj = json.loads(text, parse_float=lambda s: s, parse_constant=lambda s: s)
+        # Numbers stay exact decimal text (integers of any length too: no digit limit);
+        # NaN/Infinity come through as strings and are refused below.
+        obj = json.loads(
+            text, parse_float=lambda s: s, parse_int=lambda s: s, parse_constant=lambda s: s
+        )
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", source=source, row=exc.lineno
