@@ -37,7 +37,7 @@ import numpy as np
 
 from arrangement.core.errors import InputError
 from arrangement.core.guard import read_input
-from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric
+from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric, shorten
 
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
@@ -173,8 +173,8 @@ def _split_header(
     numeric = [c for c in first if c and looks_numeric(c)]
     if numeric:
         raise InputError(
-            f"neither a header nor a data row: {words[0]!r} is not a number but {numeric[0]!r} "
-            "is not a column name",
+            f"neither a header nor a data row: {shorten(words[0])} is not a number but "
+            f"{shorten(numeric[0])} is not a column name",
             source=source,
             row=line,
         )
@@ -186,7 +186,7 @@ def _split_header(
     seen: set[str] = set()
     for name in first:
         if name in seen:
-            raise InputError(f"duplicate column name {name!r}", source=source, row=line)
+            raise InputError(f"duplicate column name {shorten(name)}", source=source, row=line)
         seen.add(name)
     return first, rows[1:]
 
@@ -218,14 +218,16 @@ def _load_csv(path: str | Path, label_column: str | None, no_label: bool) -> Dat
             label_index = header.index(wanted)
         elif label_column is not None:
             raise InputError(
-                f"no column named {label_column!r} (columns: {', '.join(header)})",
+                f"no column named {shorten(label_column)} (columns: "
+                + (", ".join(header) if len(header) <= 20 else f"{len(header)} of them")
+                + ")",
                 source=source,
                 row=rows[0][0],
             )
     feature_index = [j for j in range(width) if j != label_index]
     if not feature_index:
         raise InputError(
-            f"no feature column (the only column, {names[0]!r}, is the label)", source=source
+            f"no feature column (the only column, {shorten(names[0])}, is the label)", source=source
         )
 
     points: list[tuple[Fraction, ...]] = []
@@ -244,7 +246,7 @@ def _load_csv(path: str | Path, label_column: str | None, no_label: bool) -> Dat
                 values.append(as_fraction(cell, source=source, row=line))
             except InputError as exc:
                 raise InputError(
-                    f"column {names[j]!r}: {exc.message}", source=source, row=line
+                    f"column {shorten(names[j])}: {exc.message}", source=source, row=line
                 ) from None
         points.append(tuple(values[j] for j in feature_index))
         if label_index is not None:
