@@ -30,8 +30,12 @@ _PROG = "arrangement"
 _EXIT_INTERRUPTED = 130
 
 
+_received: list[int] = []  # the signals received by _interrupt (for wrapped interrupts)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """First Ctrl-C: stop the command (cleanups run); a second one while stopping ends at once."""
+    _received.append(signum)
     signal.signal(signal.SIGINT, _force_exit)
     raise KeyboardInterrupt
 
@@ -61,14 +65,23 @@ def main(argv: list[str] | None = None) -> int:
             previous = signal.signal(signal.SIGINT, _interrupt)
     except ValueError:  # not the main thread of the interpreter: leave signals alone
         pass
+    _received.clear()
     try:
         try:
             from arrangement.cli.app import main as run
-        except KeyboardInterrupt:
-            return _interrupted()
+        except BaseException:
+            # An interrupt inside an extension module's initialisation may surface as an
+            # ImportError or SystemError rather than KeyboardInterrupt.
+            if _received:
+                return _interrupted()
+            raise
         return run(argv)
     except KeyboardInterrupt:  # between the command's own handling and the return
         return _interrupted()
+    except BaseException:
+        if _received:  # an interrupt that a library turned into another exception
+            return _interrupted()
+        raise
     finally:
         if previous is not None:
             # As the program (no argv given), stay uninterruptible until the interpreter exits,
