@@ -21,6 +21,11 @@ Every problem raises :class:`~arrangement.core.errors.InputError` naming the fil
 about one row, the row: the 1-based line number in the file for text problems (the header is
 line 1; JSON syntax errors likewise), and the 1-based index of the data row for a bad entry of a
 ``.npy`` array or of a JSON list of rows. Files are opened read-only and never modified.
+
+Every file is read through :func:`arrangement.core.guard.read_input`: only regular files (a link
+to ``/dev/zero`` or a named pipe is refused before a byte is read), at most the byte budget of
+:func:`~arrangement.core.guard.input_limit`, and, inside a command, recorded so that no output of
+the command can overwrite it. A loader added here for a new kind of file must read through it too.
 """
 
 from __future__ import annotations
