@@ -451,11 +451,5 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
 
 
 def _short(q: Any, limit: int = 60) -> str:
-    """``"p/q"``, or a decimal with the exact value's size when it is too long to read.
-
-    ``--json`` keeps the full value.
-    """
-    from arrangement.training.solution import short_number
-
-    text = short_number(q, limit=limit)
-    return text.replace(" characters)", " characters, in --json)")
+    """``"p/q"``, or a short decimal with its size when too long to read (``--json`` has it)."""
+    return readable(q, limit=limit)

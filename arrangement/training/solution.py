@@ -63,33 +63,22 @@ DIRECTION_DENOMINATOR = 10**9
 
 
 def short_number(q: Fraction | int, *, digits: int = 10, limit: int = 24) -> str:
-    """``p/q`` when short, else a decimal ``m.mmme±k`` of any size, with the exact length.
+    """``p/q`` when short, else a decimal of any size with the exact value's size.
 
-    Never raises and never prints hundreds of digits (messages and tables; ``--json`` keeps
-    the exact value).
+    :func:`arrangement.core.numbers.readable` with the size note from :data:`SIZE_NOTE`
+    characters on; never raises and never prints hundreds of digits (``--json`` keeps the exact
+    value).
 
     Examples
     --------
-    >>> short_number(Fraction(1, 10)), short_number(Fraction(1, 10**400))
-    ('1/10', '1e-400 (exact: 403 characters)')
+    >>> short_number(Fraction(1, 10))
+    '1/10'
+    >>> short_number(Fraction(1, 10**400))
+    '1.000000000e-400 [exact: 1/401 digits]'
     """
-    q = Fraction(q)
-    text = fraction_str(q)
-    if len(text) <= limit:
-        return text
-    a, b = abs(q.numerator), q.denominator
-    if a == 0:
-        return "0"
-    if Fraction(1, 10**4) <= abs(q) < 10**6:
-        return f"{float(q):.{digits}g} (exact: {len(text)} characters)"
-    exp = len(str(a)) - len(str(b))
-    if Fraction(a, b) < Fraction(10) ** exp:
-        exp -= 1
-    mant = Fraction(a, b) / Fraction(10) ** exp  # in [1, 10)
-    body = f"{float(mant):.{digits}g}" + ("" if exp == 0 else f"e{exp:+d}".replace("+", ""))
-    if exp > 0:
-        body = body.replace("e", "e+")
-    return f"{'-' if q < 0 else ''}{body} (exact: {len(text)} characters)"
+    from arrangement.core.numbers import readable
+
+    return readable(q, limit=limit, digits=digits)
 
 
 def _unit(direction: tuple[int, ...]) -> list[float]:
