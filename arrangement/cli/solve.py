@@ -215,8 +215,6 @@ def _with_source(dataset: Any, call: Any) -> Any:
             raise InputError(
                 exc.message, source=dataset.source, row=dataset.line_of(exc.row)
             ) from None
-        if exc.source is None:
-            raise InputError(exc.message, source=dataset.source) from None
         raise
 
 
