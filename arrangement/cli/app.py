@@ -136,6 +136,7 @@ _COMMAND_MODULES = (
     "arrangement.cli.lattice",
     "arrangement.cli.certificate",
     "arrangement.cli.solve",
+    "arrangement.cli.network",
     "arrangement.cli.plot",
 )
 

@@ -43,6 +43,7 @@ __all__ = [
     "Dataset",
     "data_dir",
     "default_dataset_path",
+    "load_arrays",
     "load_dataset",
     "load_vector",
 ]
@@ -501,3 +502,77 @@ def load_vector(path: str | Path, *, length: int, name: str = "vector") -> tuple
             source=source,
         )
     return tuple(values)
+
+
+def _to_numpy(value: Any) -> Any:
+    """A tensor-like value as a numpy array (``.detach().cpu().numpy()`` when it has them)."""
+    if hasattr(value, "detach"):
+        value = value.detach()
+    if hasattr(value, "cpu"):
+        value = value.cpu()
+    if hasattr(value, "numpy"):
+        return value.numpy()
+    return np.asarray(value)
+
+
+def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
+    """Read named numeric arrays: an ``.npz`` archive, or a PyTorch ``state_dict`` file.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.npz`` (numpy, read without pickles), or ``.pt`` / ``.pth`` (a ``state_dict`` saved by
+        ``torch.save``; needs PyTorch, which is never a dependency, and is read with
+        ``weights_only=True``).
+
+    Returns
+    -------
+    dict
+        Array name -> numpy array, in file order.
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, a file that is not an archive of arrays, pickled
+        (object) arrays, a ``.pt`` file without PyTorch installed, or another suffix.
+    """
+    source = str(path)
+    suffix = Path(path).suffix.lower()
+    _read_text_free_checks(path)
+    if suffix == ".npz":
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                if not hasattr(archive, "files"):
+                    raise InputError("not an .npz archive (a single .npy array?)", source=source)
+                return {name: np.asarray(archive[name]) for name in archive.files}
+        except InputError:
+            raise
+        except (ValueError, OSError, EOFError) as exc:
+            text = " ".join(str(exc).split())
+            raise InputError(f"not a readable .npz archive: {text}", source=source) from None
+        except Exception as exc:  # zipfile.BadZipFile and friends
+            text = " ".join(str(exc).split())
+            raise InputError(f"not a readable .npz archive: {text}", source=source) from None
+    if suffix in (".pt", ".pth"):
+        try:
+            import torch
+        except ImportError:
+            raise InputError(
+                "reading a PyTorch file needs PyTorch (pip install torch); or save the weights "
+                "with numpy.savez",
+                source=source,
+            ) from None
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:
+            text = " ".join(str(exc).split())[:200]
+            raise InputError(f"not a readable PyTorch file: {text}", source=source) from None
+        if hasattr(state, "state_dict"):
+            state = state.state_dict()
+        if not isinstance(state, dict):
+            raise InputError("expected a state_dict (a mapping of names to tensors)", source=source)
+        return {str(k): np.asarray(_to_numpy(v)) for k, v in state.items()}
+    raise InputError(
+        f"unsupported weights file {suffix or '(no suffix)'!r}: expected .npz, .pt or .pth",
+        source=source,
+    )
