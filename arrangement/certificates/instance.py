@@ -373,10 +373,11 @@ def _row_norms_squared(arr: Arrangement) -> list[Fraction]:
 def _thresholds(
     arr: Arrangement, delta_sq: Fraction, scale: Fraction
 ) -> tuple[list[Fraction | None], Fraction]:
-    """Per chamber ``T_s = ((1 - eps_s^up) / scale)^2`` (``None``: ``eps_s^up >= 1``, always counted).
+    """Per chamber ``T_s = ((1 - eps_s^up) / scale)^2``; ``None`` when ``eps_s^up >= 1``.
 
-    ``max_{K_s ∩ S} eta_{p^} = scale * ||P(v_s)||`` reaches ``1 - eps_s^up`` iff
-    ``||P(v_s)||^2 >= T_s`` (when ``1 - eps_s^up > 0``). Also returns the uniform ``eps^up``.
+    A chamber with ``None`` is always counted. ``max_{K_s ∩ S} eta_{p^} = scale * ||P(v_s)||``
+    reaches ``1 - eps_s^up`` iff ``||P(v_s)||^2 >= T_s`` (when ``1 - eps_s^up > 0``). Also
+    returns the uniform ``eps^up``.
     """
     norms = _row_norms_squared(arr)
     q = _common_denominator(norms)
@@ -497,7 +498,9 @@ def instance_support_bound(
     regions = arr.regions()
     hsigns = np.asarray(regions.hyperplane_signs)
     r = hsigns.shape[0]
-    inactive = (np.asarray(regions.signs) < 0).all(axis=1) if arr.n_points else np.ones(r, bool)
+    inactive = np.ones(r, dtype=bool)
+    if arr.n_points:
+        inactive = np.asarray((np.asarray(regions.signs) < 0).all(axis=1), dtype=bool)
     normals = arr.normal_matrix()
     pr = _problems(arr, p, hsigns, normals)
     nz = (pr.vint != 0).any(axis=1)
@@ -531,9 +534,8 @@ def instance_support_bound(
             est[und] = upper
             tf = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in und])
             cand = np.flatnonzero(upper < tf * (1 - 1e-9))
-            below = _exact_below(
-                pr, und[cand], mu[cand], [thresholds[int(pr.chamber[k])] for k in und[cand]]
-            )
+            bounds = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in und[cand]]
+            below = _exact_below(pr, und[cand], mu[cand], bounds)
             excluded = np.zeros(len(und), dtype=bool)
             excluded[cand[below]] = True
             # exact lower bounds from rounded feasible points: the residual pushed into the cone
@@ -585,8 +587,11 @@ def _included_by_points(
     thresholds: Sequence[Fraction | None],
     regions: Any,
 ) -> np.ndarray:
-    """Exact lower bounds: a rounded point ``theta`` of the closed cone with
-    ``<v, theta>^2 >= T ||theta||^2`` (and ``<v, theta> > 0``) proves the chamber reaches."""
+    """Decide chambers from below, exactly, by rounded points of their closed cones.
+
+    A point ``theta`` of the closed cone with ``<v, theta> > 0`` and
+    ``<v, theta>^2 >= T ||theta||^2`` proves that the chamber reaches its threshold.
+    """
     out = np.zeros(len(ids), dtype=bool)
     if len(ids) == 0:
         return out

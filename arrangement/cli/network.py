@@ -70,11 +70,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 )
 def _run(args: argparse.Namespace) -> int:
     from arrangement.cli.app import load_arrangement
-    from arrangement.core.io import load_arrays
     from arrangement.training.network import (
         certify_network,
         lam_from_weight_decay,
-        network_from_arrays,
+        load_network,
     )
 
     if args.top < 0:
@@ -83,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
         lam = as_fraction(args.lam, source="--lam")
         if lam <= 0:
             raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
-    net = network_from_arrays(load_arrays(args.weights), source=str(args.weights))
+    net = load_network(args.weights)
     dataset, arr = load_arrangement(args)
     if dataset.labels is None:
         raise InputError(
@@ -131,7 +130,9 @@ def format_instance(b: Any, *, uncovered: tuple[int, ...] | None = None) -> list
         "(docs/theory.md, 10)",
     ]
     if b.near_maximisers:
-        star = " (* = no neuron of that sign in its closed chamber)" if uncovered is not None else ""
+        star = ""
+        if uncovered is not None:
+            star = " (* = no neuron of that sign in its closed chamber)"
         lines.append(f"  near-maximisers of the certificate, largest first{star}:")
         for k, m in enumerate(b.near_maximisers):
             sign = "+" if m.sign > 0 else "-"
@@ -166,7 +167,8 @@ def format_network(cert: Any, *, source: str, weights: str, n_rows: int) -> str:
         f"  output bias: {bias}",
         "RIGOROUS (exact rational arithmetic on the float weights):",
         f"  objective (TV / weight decay)  {_num(cert.objective)}   = 1/2 ||f(X) - y||^2 "
-        f"{_num(cert.primal.data_term)} + lam ||mu||_TV {_num(cert.lam * cert.primal.total_variation)}",
+        f"{_num(cert.primal.data_term)} + lam ||mu||_TV "
+        f"{_num(cert.lam * cert.primal.total_variation)}",
         f"  weight-decay objective         {_num(cert.weight_decay_objective)}   "
         "(>= objective; equal when every neuron is balanced)",
         f"  sup |eta_p|                    {math.sqrt(float(sup)):.10g}   (sup |eta_p|^2 = "

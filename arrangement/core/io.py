@@ -41,11 +41,13 @@ from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
     "Dataset",
+    "check_readable",
     "data_dir",
     "default_dataset_path",
     "load_arrays",
     "load_dataset",
     "load_vector",
+    "tensor_to_numpy",
 ]
 
 #: Name of the label column of a CSV header when none is chosen.
@@ -504,7 +506,7 @@ def load_vector(path: str | Path, *, length: int, name: str = "vector") -> tuple
     return tuple(values)
 
 
-def _to_numpy(value: Any) -> Any:
+def tensor_to_numpy(value: Any) -> Any:
     """A tensor-like value as a numpy array (``.detach().cpu().numpy()`` when it has them)."""
     if hasattr(value, "detach"):
         value = value.detach()
@@ -515,15 +517,21 @@ def _to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
+def check_readable(path: str | Path) -> None:
+    """Raise :class:`InputError` unless ``path`` is an existing readable file."""
+    _read_text_free_checks(path)
+
+
 def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
-    """Read named numeric arrays: an ``.npz`` archive, or a PyTorch ``state_dict`` file.
+    """Read named numeric arrays from an ``.npz`` archive (without pickles).
+
+    PyTorch ``state_dict`` files (``.pt``, ``.pth``) need torch, which the exact core never
+    imports: :func:`arrangement.training.network.load_network` reads them.
 
     Parameters
     ----------
     path : str or Path
-        ``.npz`` (numpy, read without pickles), or ``.pt`` / ``.pth`` (a ``state_dict`` saved by
-        ``torch.save``; needs PyTorch, which is never a dependency, and is read with
-        ``weights_only=True``).
+        The ``.npz`` file.
 
     Returns
     -------
@@ -534,7 +542,7 @@ def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
     ------
     InputError
         A missing or unreadable file, a file that is not an archive of arrays, pickled
-        (object) arrays, a ``.pt`` file without PyTorch installed, or another suffix.
+        (object) arrays, or another suffix.
     """
     source = str(path)
     suffix = Path(path).suffix.lower()
@@ -554,24 +562,10 @@ def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
             text = " ".join(str(exc).split())
             raise InputError(f"not a readable .npz archive: {text}", source=source) from None
     if suffix in (".pt", ".pth"):
-        try:
-            import torch
-        except ImportError:
-            raise InputError(
-                "reading a PyTorch file needs PyTorch (pip install torch); or save the weights "
-                "with numpy.savez",
-                source=source,
-            ) from None
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as exc:
-            text = " ".join(str(exc).split())[:200]
-            raise InputError(f"not a readable PyTorch file: {text}", source=source) from None
-        if hasattr(state, "state_dict"):
-            state = state.state_dict()
-        if not isinstance(state, dict):
-            raise InputError("expected a state_dict (a mapping of names to tensors)", source=source)
-        return {str(k): np.asarray(_to_numpy(v)) for k, v in state.items()}
+        raise InputError(
+            "a PyTorch file is read by arrangement.training.network.load_network (needs torch)",
+            source=source,
+        )
     raise InputError(
         f"unsupported weights file {suffix or '(no suffix)'!r}: expected .npz, .pt or .pth",
         source=source,

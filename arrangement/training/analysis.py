@@ -234,7 +234,7 @@ def _chamber_maxima(
 
 
 def _scale_for(sup: Fraction) -> Fraction:
-    """A rational ``c`` with ``c^2 sup <= 1`` (:func:`~arrangement.certificates.instance.feasible_scale`)."""
+    """A rational ``c`` with ``c^2 sup <= 1`` (see ``certificates.instance.feasible_scale``)."""
     from arrangement.certificates.instance import feasible_scale
 
     return feasible_scale(sup)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from arrangement.core.errors import InputError
-from arrangement.core.io import _to_numpy
+from arrangement.core.io import tensor_to_numpy
 from arrangement.core.linalg import primitive
 from arrangement.core.numbers import as_fraction, fraction_str
 
@@ -54,6 +54,7 @@ __all__ = [
     "init_network",
     "instance_bound_of_solution",
     "lam_from_weight_decay",
+    "load_network",
     "network_from_arrays",
     "network_from_state_dict",
 ]
@@ -123,7 +124,7 @@ class Network:
 
 def _array(value: Any, name: str, source: str) -> np.ndarray:
     try:
-        arr = np.asarray(_to_numpy(value))
+        arr = np.asarray(tensor_to_numpy(value))
     except Exception as exc:
         raise InputError(f"array {name!r} cannot be read: {exc}", source=source) from None
     if arr.dtype.kind not in "iuf":
@@ -243,6 +244,47 @@ def network_from_state_dict(state: Mapping[str, Any], *, source: str = "<state_d
             source=source,
         )
     return network_from_arrays(arrays, source=source)
+
+
+def load_network(path: Any) -> Network:
+    """Read a network from ``.npz`` (:data:`NETWORK_ARRAYS`) or a PyTorch ``state_dict`` file.
+
+    ``.pt`` / ``.pth`` files need PyTorch (never a dependency of this package); they are read
+    with ``torch.load(..., weights_only=True)`` and interpreted by
+    :func:`network_from_state_dict`.
+
+    Raises
+    ------
+    InputError
+        Unreadable files, PyTorch files without torch, and every problem of
+        :func:`network_from_arrays`.
+    """
+    from pathlib import Path
+
+    from arrangement.core.io import check_readable, load_arrays
+
+    source = str(path)
+    if Path(path).suffix.lower() not in (".pt", ".pth"):
+        return network_from_arrays(load_arrays(path), source=source)
+    check_readable(path)
+    try:
+        import torch
+    except ImportError:
+        raise InputError(
+            "reading a PyTorch file needs PyTorch (pip install torch); or save the weights "
+            "with numpy.savez(W1=..., b1=..., w2=..., b2=...)",
+            source=source,
+        ) from None
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        text = " ".join(str(exc).split())[:200]
+        raise InputError(f"not a readable PyTorch file: {text}", source=source) from None
+    if hasattr(state, "state_dict"):
+        state = state.state_dict()
+    if not isinstance(state, Mapping):
+        raise InputError("expected a state_dict (a mapping of names to tensors)", source=source)
+    return network_from_state_dict(state, source=source)
 
 
 def lam_from_weight_decay(weight_decay: Any, n_points: int) -> Fraction:
@@ -476,8 +518,10 @@ def certify_network(
     >>> r = 1.5 ** 0.5
     >>> net = network_from_arrays({"W1": [[0.0]], "b1": [r], "w2": [r]})
     >>> cert = certify_network(Arrangement.from_points([[0]]), [2], net, lam="1/2")
-    >>> round(float(cert.objective), 9), round(float(cert.lower_bound), 9), cert.relative_gap < 1e-12
-    (0.875, 0.875, True)
+    >>> round(float(cert.objective), 9), round(float(cert.lower_bound), 9)
+    (0.875, 0.875)
+    >>> cert.relative_gap < 1e-12
+    True
     """
     from arrangement.certificates.certificate import certify
     from arrangement.certificates.instance import instance_support_bound, primal_upper_bound
@@ -625,8 +669,9 @@ def _groups(keyed: Sequence[tuple[Any, int]]) -> tuple[tuple[int, ...], ...]:
 
 
 def init_network(d: int, width: int, *, seed: int = 0, scale: float = 1.0) -> Network:
-    """A random width-``m`` network: Gaussian ``W1``, ``b1``, ``w2`` of standard deviation
-    ``scale / sqrt(d + 1)`` (first layer) and ``scale / sqrt(m)`` (second layer), no ``b2``.
+    """A random width-``m`` network (Gaussian weights, no output bias).
+
+    Standard deviations ``scale / sqrt(d + 1)`` (``W1``, ``b1``) and ``scale / sqrt(m)`` (``w2``).
 
     Examples
     --------
@@ -656,7 +701,9 @@ def gradient_descent(
     steps: int,
     lr: float,
 ) -> Network:
-    """Full-batch gradient descent on ``1/2 ||f(X) - y||^2 + lam/2 (||W1||^2 + ||b1||^2 + ||w2||^2)``.
+    """Full-batch gradient descent on the weight-decay objective of :func:`certify_network`.
+
+    The objective is ``1/2 ||f(X) - y||^2 + lam/2 (||W1||^2 + ||b1||^2 + ||w2||^2)``.
 
     Float arithmetic (numpy); the result is certified by :func:`certify_network`. An output bias
     is kept fixed. ``lr`` is the step size on this (sum-of-squares) objective.
