@@ -713,7 +713,7 @@ def gradient_descent(
     >>> net = gradient_descent(init_network(1, 3, seed=0), [[0.0], [1.0]], [1.0, 0.0],
     ...                        lam=0.01, steps=2000, lr=0.05)
     >>> [round(v, 2) for v in net([[0.0], [1.0]]).tolist()]
-    [0.99, 0.0]
+    [0.99, 0.01]
     """
     x = np.asarray(points, dtype=float)
     y = np.asarray(labels, dtype=float)
