@@ -370,34 +370,52 @@ def _row_norms_squared(arr: Arrangement) -> list[Fraction]:
     return [sum((x * x for x in xt), Fraction(0)) for xt in arr.augmented]
 
 
+def _dyadic_up(x: Fraction, bits: int = _SQRT_BITS) -> Fraction:
+    """A dyadic rational ``>= x`` with about ``bits`` significant bits (``x`` itself if short)."""
+    if x == 0 or (x.denominator.bit_length() <= bits and abs(x.numerator).bit_length() <= bits):
+        return x
+    k = bits - (abs(x.numerator).bit_length() - x.denominator.bit_length())
+    if k >= 0:  # ceil(x 2^k) / 2^k
+        return Fraction(-((-x.numerator << k) // x.denominator), 1 << k)
+    return Fraction((-((-x.numerator) // (x.denominator << -k))) << -k)
+
+
+def _dyadic_down(x: Fraction, bits: int = _SQRT_BITS) -> Fraction:
+    """A dyadic rational ``<= x`` with about ``bits`` significant bits (``x`` itself if short)."""
+    return -_dyadic_up(-x, bits)
+
+
 def _thresholds(
     arr: Arrangement, delta_sq: Fraction, scale: Fraction
 ) -> tuple[list[Fraction | None], Fraction]:
-    """Per chamber ``T_s = ((1 - eps_s^up) / scale)^2``; ``None`` when ``eps_s^up >= 1``.
+    """Per chamber a rational ``T_s <= ((1 - eps_s^up) / scale)^2``; ``None`` if ``eps_s^up >= 1``.
 
     A chamber with ``None`` is always counted. ``max_{K_s ∩ S} eta_{p^} = scale * ||P(v_s)||``
-    reaches ``1 - eps_s^up`` iff ``||P(v_s)||^2 >= T_s`` (when ``1 - eps_s^up > 0``). Also
-    returns the uniform ``eps^up``.
+    reaches ``1 - eps_s^up`` if ``||P(v_s)||^2 >= T_s`` (when ``1 - eps_s^up > 0``); rounding
+    ``T_s`` down to a short dyadic rational only counts more chambers, so the bound stays
+    rigorous. ``eps_s^up = delta^up * sqrt(F_s)^up`` with ``F_s = ||D_s X||_F^2``. Also returns
+    the uniform ``eps^up``.
     """
     norms = _row_norms_squared(arr)
     q = _common_denominator(norms)
     nint = int_array([[int(v * q)] for v in norms], 1)
     pos = (np.asarray(arr.regions().signs) > 0).astype(np.int64)
     frob = int_matmul(pos, nint)[:, 0]  # (r,) sum over active rows of ||xt_i||^2, times q
+    delta_up = _dyadic_up(sqrt_upper(_dyadic_up(delta_sq)))
     cache: dict[int, Fraction | None] = {}
     out: list[Fraction | None] = []
     for f in frob.tolist():
         f = int(f)
         if f not in cache:
-            eps_up = sqrt_upper(delta_sq * Fraction(f, q))
+            eps_up = delta_up * _dyadic_up(sqrt_upper(Fraction(f, q)))
             if eps_up >= 1:
                 cache[f] = None
             elif scale == 0:
                 cache[f] = Fraction(-1)  # never reached: eta_{p^} = 0 < 1 - eps
             else:
-                cache[f] = ((1 - eps_up) / scale) ** 2
+                cache[f] = _dyadic_down((1 - eps_up) ** 2 / (scale * scale))
         out.append(cache[f])
-    eps_all = sqrt_upper(delta_sq * sum(norms, Fraction(0)))
+    eps_all = delta_up * sqrt_upper(sum(norms, Fraction(0)))
     return out, eps_all
 
 
@@ -558,6 +576,26 @@ def instance_support_bound(
                 counted[k] = True
     plus = tuple(int(pr.chamber[k]) for k in np.flatnonzero(counted[:r]))
     minus = tuple(int(pr.chamber[k]) for k in np.flatnonzero(counted[r:]) + r)
+    # order the counted chambers for the listing: the exact maximisers of |eta_p| first, then
+    # by a float estimate (multipliers on the candidates with the largest ||v_s||)
+    ids = np.flatnonzero(counted & (est == 0))
+    if top > 0 and len(ids):
+        vf_all = _to_float(pr.vint, pr.q)
+        if bool(np.isfinite(vf_all).all()):
+            vv = np.einsum("bd,bd->b", vf_all[ids], vf_all[ids])
+            pick = ids[np.argsort(-vv, kind="stable")[: 20 * top + 20]]
+            nf = normals.astype(float)
+            cham = pr.chamber[pick]
+            g = pr.wall_sign[cham].astype(float)[:, :, None] * nf[pr.wall_idx[cham]]
+            mu = batch_dual_multipliers(vf_all[pick], g, iterations=iterations)
+            resid = vf_all[pick] + np.einsum("bf,bfd->bd", mu, g)
+            est[pick] = np.einsum("bd,bd->b", resid, resid)
+    big = float(np.max(est, initial=0.0)) + 1.0
+    for e in cert.maximisers:
+        for ch in e.chambers:
+            k = ch if e.sign > 0 else ch + r
+            if counted[k]:
+                est[k] = big
     near = _near_maximisers(arr, pr, normals, counted, est, scale, top, project)
     return InstanceBound(
         lam=lam_q,

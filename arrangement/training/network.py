@@ -57,6 +57,7 @@ __all__ = [
     "load_network",
     "network_from_arrays",
     "network_from_state_dict",
+    "round_dual",
 ]
 
 #: The array names of a network file (``numpy.savez(path, W1=..., b1=..., w2=..., b2=...)``).
@@ -287,6 +288,23 @@ def load_network(path: Any) -> Network:
     return network_from_state_dict(state, source=source)
 
 
+def round_dual(values: Sequence[Fraction], *, bits: int = 40) -> tuple[Fraction, ...]:
+    """Round to a common denominator ``2^e`` with ``max |p_i| 2^e`` about ``2^bits``.
+
+    Examples
+    --------
+    >>> round_dual([Fraction(1, 3), Fraction(-2)], bits=8)
+    (Fraction(11, 32), Fraction(-2, 1))
+    """
+    top = max((abs(v) for v in values), default=Fraction(0))
+    if top == 0:
+        return tuple(Fraction(0) for _ in values)
+    e = bits - (top.numerator.bit_length() - top.denominator.bit_length())
+    if e >= 0:
+        return tuple(Fraction(round(v * (1 << e)), 1 << e) for v in values)
+    return tuple(Fraction(round(v / (1 << -e)) << -e) for v in values)
+
+
 def lam_from_weight_decay(weight_decay: Any, n_points: int) -> Fraction:
     """``lam = N wd / 2``: the ``P_lam`` of mean squared loss with weight decay ``wd``.
 
@@ -475,7 +493,7 @@ def certify_network(
     *,
     lam: Any,
     output_bias: str = "atom",
-    denominator: int = 10**6,
+    bits: int = 40,
     top: int = 10,
 ) -> NetworkCertificate:
     """Certified optimality gap of a trained network for ``P_lam`` on the data of ``arrangement``.
@@ -493,8 +511,10 @@ def certify_network(
         squared loss with weight decay ``wd`` use ``lam_from_weight_decay(wd, N)``.
     output_bias : {"atom", "free"}, optional
         How an output bias is read (see the module docstring).
-    denominator : int, optional
-        ``p`` is rounded entry-wise with ``Fraction.limit_denominator(denominator)``.
+    bits : int, optional
+        ``p`` is rounded to a common power-of-two denominator, ``bits`` significant bits
+        relative to ``max |p_i|`` (:func:`round_dual`): short exact numbers keep the exact
+        certification fast; any rounding is rigorous, it only changes the bound slightly.
     top : int, optional
         Near-maximisers described.
 
@@ -594,7 +614,7 @@ def certify_network(
 
     # the dual vector, its exact certificate and the lower bound
     p_exact = [(t - f) / lam_q for t, f in zip(target, primal.prediction, strict=True)]
-    pq = tuple(v.limit_denominator(denominator) for v in p_exact)
+    pq = round_dual(p_exact, bits=bits)
     cert = certify(arr, pq)
     check = certify_dual(
         arr,
@@ -602,7 +622,7 @@ def certify_network(
         target,
         lam_q,
         atoms,
-        denominator=denominator,
+        denominator=1,  # unused: the entries are Fractions already
         extreme_tol=DEFAULT_EXTREME_TOL,
         certificate=cert,
     )
