@@ -157,6 +157,7 @@ def torch_run(case: Case) -> str:
     from arrangement.training.network import load_network
 
     torch.manual_seed(0)
+    torch.set_num_threads(1)
     x = torch.tensor([[float(v) for v in r] for r in case.points], dtype=torch.float64)
     y = torch.tensor([float(v) for v in case.labels], dtype=torch.float64)
     n = len(case.labels)
