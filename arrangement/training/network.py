@@ -279,8 +279,12 @@ def load_network(path: Any) -> Network:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        text = " ".join(str(exc).split())[:200]
-        raise InputError(f"not a readable PyTorch file: {text}", source=source) from None
+        raise InputError(
+            f"not a readable PyTorch state_dict ({type(exc).__name__}): save "
+            "model.state_dict() with torch.save; whole pickled models are not read "
+            "(weights_only=True)",
+            source=source,
+        ) from None
     if hasattr(state, "state_dict"):
         state = state.state_dict()
     if not isinstance(state, Mapping):
