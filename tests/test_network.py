@@ -394,6 +394,7 @@ def test_cli_bound_instance_from_solve_and_dual(tmp_path, capsys):
                          str(opt))
     assert code == 0, err
     assert "at most 1 positive and 1 negative atoms" in out
-    code, _, err = run(capsys, "bound", data, "--dual", dual)
-    assert code == 1
-    assert_one_line_error(err, "--dual and --primal need --lam")
+    code, out, err = run(capsys, "bound", data, "--dual", dual)
+    assert code == 2 and out == "" and "--dual and --primal need --lam" in err
+    code, out, err = run(capsys, "bound", data, "--lam", "1", "--primal", "3")
+    assert code == 2 and out == "" and "--primal needs --dual" in err

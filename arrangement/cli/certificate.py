@@ -226,13 +226,23 @@ def _instance_args(parser: argparse.ArgumentParser) -> None:
         help="with --dual: a rigorous upper bound on the optimal value (default: the zero "
         "measure's 1/2 ||y||^2)",
     )
+    parse = parser.parse_known_args
+
+    def checked(args: Any = None, namespace: Any = None) -> Any:
+        # --dual / --primal without --lam is a usage error (exit 2), as before --lam existed
+        ns, extras = parse(args, namespace)
+        if ns.lam is None and (ns.dual is not None or ns.primal is not None):
+            parser.error("--dual and --primal need --lam (the instance support bound)")
+        if ns.lam is not None and ns.dual is None and ns.primal is not None:
+            parser.error("--primal needs --dual (after a solve the primal value is its own)")
+        return ns, extras
+
+    parser.parse_known_args = checked  # type: ignore[method-assign]
 
 
 def _instance(args: argparse.Namespace, dataset: Any, arr: Any) -> Any:
     """The instance bound asked for by ``--lam`` (and ``--dual``), or ``None``."""
     if args.lam is None:
-        if args.dual is not None or args.primal is not None:
-            raise InputError("--dual and --primal need --lam")
         return None
     lam = as_fraction(args.lam, source="--lam")
     if lam <= 0:
@@ -243,8 +253,6 @@ def _instance(args: argparse.Namespace, dataset: Any, arr: Any) -> Any:
             source=dataset.source,
         )
     if args.dual is None:
-        if args.primal is not None:
-            raise InputError("--primal needs --dual (after a solve the primal value is its own)")
         from arrangement.training import solve
         from arrangement.training.network import instance_bound_of_solution
 

@@ -20,7 +20,6 @@ It writes ``docs/experiments/gradient_descent.md`` and ``gradient_descent.png``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -30,7 +29,6 @@ from _common import HERE, Timer, lam_max, markdown_table, write_page
 from arrangement import Arrangement
 from arrangement.core.io import data_dir, load_dataset
 from arrangement.training.network import (
-    Network,
     certify_network,
     gradient_descent,
     init_network,
