@@ -291,8 +291,8 @@ def page(cases: list[Case], torch_line: str, seconds: float) -> str:
     answer = (
         f"Of the {total} runs, {verdicts['optimal']} reached the sparse global optimum within the "
         f"budget (certified relative gap below {CLOSED:g} and, after pruning, exactly the "
-        f"number of atoms of the certified optimum); {verdicts['extra']} closed the gap with more pruned "
-        f"neurons than atoms (several neurons near one atom in different chambers, or an "
+        f"number of atoms of the certified optimum); {verdicts['extra']} closed the gap with "
+        f"more pruned neurons than atoms (several neurons near one atom in different chambers, or an "
         f"optimum that is not unique); {verdicts['narrow']} failed because the network is "
         f"narrower than the optimum (the gap cannot close: no width-m network is optimal); "
         f"{verdicts['slow']} had not converged (gap still falling by more than 30% over the last "
