@@ -289,17 +289,17 @@ def page(cases: list[Case], torch_line: str, seconds: float) -> str:
         )
     total = sum(verdicts.values())
     answer = (
-        f"Of the {total} runs, {verdicts['optimal']} reached the sparse global optimum within the "
-        f"budget (certified relative gap below {CLOSED:g} and, after pruning, exactly the "
+        f"Of the {total} runs, {verdicts['optimal']} reached the sparse global optimum within "
+        f"the budget (certified relative gap below {CLOSED:g} and, after pruning, exactly the "
         f"number of atoms of the certified optimum); {verdicts['extra']} closed the gap with "
         f"more pruned neurons than atoms (several neurons near one atom in different "
-        f"chambers, or an optimum that is not unique); {verdicts['narrow']} failed because the network is "
-        f"narrower than the optimum (the gap cannot close: no width-m network is optimal); "
-        f"{verdicts['slow']} had not converged (gap still falling by more than 30% over the last "
-        f"checkpoint interval); {verdicts['stalled']} stalled or oscillated at a gap above "
-        f"{CLOSED:g} although wide enough (with a fixed step the certified gap at the "
-        f"checkpoints is not monotone; the near-maximisers of their certificates show where mass "
-        f"is missing)."
+        f"chambers, or an optimum that is not unique); {verdicts['narrow']} failed because the "
+        f"network is narrower than the optimum (the gap cannot close: no width-m network is "
+        f"optimal); {verdicts['slow']} had not converged (gap still falling by more than 30% "
+        f"over the last checkpoint interval); {verdicts['stalled']} stalled or oscillated at a "
+        f"gap above {CLOSED:g} although wide enough (with a fixed step the certified gap at "
+        f"the checkpoints is not monotone; the near-maximisers of their certificates show where "
+        f"mass is missing)."
     )
     return f"""# Gradient descent against the certified global optimum
 
