@@ -298,7 +298,7 @@ def round_dual(values: Sequence[Fraction], *, bits: int = 40) -> tuple[Fraction,
     Examples
     --------
     >>> round_dual([Fraction(1, 3), Fraction(-2)], bits=8)
-    (Fraction(11, 32), Fraction(-2, 1))
+    (Fraction(43, 128), Fraction(-2, 1))
     """
     top = max((abs(v) for v in values), default=Fraction(0))
     if top == 0:
