@@ -47,7 +47,6 @@ from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric, shor
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
     "Dataset",
-    "check_readable",
     "data_dir",
     "default_dataset_path",
     "load_arrays",
@@ -501,11 +500,6 @@ def tensor_to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
-def check_readable(path: str | Path) -> None:
-    """Raise :class:`InputError` unless ``path`` is an existing readable file."""
-    _read_text_free_checks(path)
-
-
 def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
     """Read named numeric arrays from an ``.npz`` archive (without pickles).
 
@@ -530,10 +524,15 @@ def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
     """
     source = str(path)
     suffix = Path(path).suffix.lower()
-    _read_text_free_checks(path)
+    if suffix not in (".npz", ".pt", ".pth"):
+        raise InputError(
+            f"unsupported weights file {suffix or '(no suffix)'!r}: expected .npz, .pt or .pth",
+            source=source,
+        )
+    data = read_input(path)
     if suffix == ".npz":
         try:
-            with np.load(path, allow_pickle=False) as archive:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
                 if not hasattr(archive, "files"):
                     raise InputError("not an .npz archive (a single .npy array?)", source=source)
                 return {name: np.asarray(archive[name]) for name in archive.files}
@@ -545,12 +544,7 @@ def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
         except Exception as exc:  # zipfile.BadZipFile and friends
             text = " ".join(str(exc).split())
             raise InputError(f"not a readable .npz archive: {text}", source=source) from None
-    if suffix in (".pt", ".pth"):
-        raise InputError(
-            "a PyTorch file is read by arrangement.training.network.load_network (needs torch)",
-            source=source,
-        )
     raise InputError(
-        f"unsupported weights file {suffix or '(no suffix)'!r}: expected .npz, .pt or .pth",
+        "a PyTorch file is read by arrangement.training.network.load_network (needs torch)",
         source=source,
     )

@@ -260,14 +260,16 @@ def load_network(path: Any) -> Network:
         Unreadable files, PyTorch files without torch, and every problem of
         :func:`network_from_arrays`.
     """
+    import io
     from pathlib import Path
 
-    from arrangement.core.io import check_readable, load_arrays
+    from arrangement.core.guard import read_input
+    from arrangement.core.io import load_arrays
 
     source = str(path)
     if Path(path).suffix.lower() not in (".pt", ".pth"):
         return network_from_arrays(load_arrays(path), source=source)
-    check_readable(path)
+    data = read_input(path)  # a regular file within the byte budget, recorded as an input
     try:
         import torch
     except ImportError:
@@ -277,7 +279,7 @@ def load_network(path: Any) -> Network:
             source=source,
         ) from None
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:
         raise InputError(
             f"not a readable PyTorch state_dict ({type(exc).__name__}): save "

@@ -27,6 +27,7 @@ import numpy as np
 from _common import HERE, Timer, lam_max, markdown_table, write_page
 
 from arrangement import Arrangement
+from arrangement.core.atomic import atomic_path
 from arrangement.core.io import data_dir, load_dataset
 from arrangement.training.network import (
     certify_network,
@@ -235,7 +236,8 @@ def figure(cases: list[Case]) -> None:
         ax.set_title("neurons after pruning vs the optimum")
         ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(HERE / "gradient_descent.png", dpi=100)
+    with atomic_path(HERE / "gradient_descent.png") as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
     print("wrote docs/experiments/gradient_descent.png")
 
 
