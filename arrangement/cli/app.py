@@ -266,10 +266,11 @@ def size_check(arr: Arrangement, args: argparse.Namespace, *, held: bool = True)
 
     max_chambers, max_memory = enumeration_budget(args)
     est = estimate_chambers(arr)
+    # A refusal is one line that says the size itself.
+    check_budget(est, max_chambers=max_chambers, max_memory=max_memory if held else None)
     if progress_enabled() or est.chambers >= ANNOUNCE_ABOVE:
         sys.stderr.write(f"{PROG}: {est.describe()}\n")
         sys.stderr.flush()
-    check_budget(est, max_chambers=max_chambers, max_memory=max_memory if held else None)
     return est.chambers
 
 

@@ -277,7 +277,7 @@ def local_client(workers: int) -> Iterator[Client]:
 
 
 @contextlib.contextmanager
-def connect(address: str, *, timeout: float = 5.0) -> Iterator[Client]:
+def connect(address: str, *, timeout: float = 3.0) -> Iterator[Client]:
     """A :class:`distributed.Client` connected to the scheduler at ``address``.
 
     Raises
