@@ -58,12 +58,15 @@ _INT_EXACT = 2**62
 _FLOAT_EXACT = 2**53
 
 
-def exact_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def exact_dot(
+    a: np.ndarray, b: np.ndarray, *, amax: int | None = None, bmax: int | None = None
+) -> np.ndarray:
     """Exact product of two integer matrices, as fast as the entries allow.
 
     A ``float64`` product (BLAS) when every partial sum is an integer below ``2^53`` in absolute
     value, so that every float operation is exact; ``int64`` when below ``2^62``; Python integers
-    otherwise. The result holds exact integers in every case.
+    otherwise. The result holds exact integers in every case. ``amax``/``bmax``, when given, are
+    bounds on the absolute values of the entries (saving a pass over them).
 
     Examples
     --------
@@ -72,7 +75,8 @@ def exact_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """
     inner = max(a.shape[-1], 1)
     if a.dtype != object and b.dtype != object:
-        bound = max_abs(a) * max_abs(b) * inner
+        bound = (max_abs(a) if amax is None else amax) * (max_abs(b) if bmax is None else bmax)
+        bound *= inner
         if bound < _FLOAT_EXACT:
             return np.asarray(a, dtype=np.float64) @ np.asarray(b, dtype=np.float64)
         if bound < _INT_EXACT:
@@ -118,7 +122,7 @@ def restrict(normals: np.ndarray, basis: np.ndarray) -> tuple[np.ndarray, np.nda
     canon, orient = canonical_rows(coords)
     if canon.shape[0] == 0:
         return canon, np.zeros(0, dtype=np.int64), orient
-    if canon.dtype != object:
+    if canon.dtype != object and canon.shape[0] > 256:
         _, first, inverse = np.unique(canon, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         # Renumber the distinct rows by first appearance.
@@ -167,12 +171,13 @@ class Plan:
         ``D``.
     """
 
-    __slots__ = ("normals", "dim", "weights", "_steps")
+    __slots__ = ("normals", "dim", "weights", "amax", "_steps")
 
     def __init__(self, normals: np.ndarray, dim: int) -> None:
         self.normals = normals
         self.dim = dim
         self.weights = _weights(normals.shape[0])
+        self.amax = max_abs(normals)
         self._steps: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]] = {}
 
     def step(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]:
@@ -303,7 +308,12 @@ def _locate(store: _Store, located: np.ndarray, loc_codes: np.ndarray, k: int) -
     r = store.r
     order = np.argsort(loc_codes, kind="stable")
     table = loc_codes[order]
-    if u and r and not (table[1:] == table[:-1]).any():
+    if u and r and r <= 4096 and not (table[1:] == table[:-1]).any():
+        codes = store.codes[:r]
+        pos = np.minimum(np.searchsorted(table, codes), u - 1)
+        cand = np.flatnonzero(table[pos] == codes)
+        pos = pos[cand]
+    elif u and r and not (table[1:] == table[:-1]).any():
         # A bitmap on the top bits of the codes discards most chambers in one cheap pass; the
         # binary search runs only on the few that pass.
         bits = min(max(int(u).bit_length() + 4, 8), 26)
@@ -315,12 +325,13 @@ def _locate(store: _Store, located: np.ndarray, loc_codes: np.ndarray, k: int) -
         pos = np.minimum(np.searchsorted(table, codes[maybe]), u - 1)
         good = table[pos] == codes[maybe]
         cand, pos = maybe[good], pos[good]
-        if cand.size == u:
-            which = order[pos]
-            hit = np.empty(u, dtype=np.int64)
-            hit[which] = cand
-            if (store.signs[hit, :k] == located).all():
-                return hit
+    else:
+        cand = pos = np.zeros(0, dtype=np.int64)
+    if u and r and cand.size == u:
+        hit = np.empty(u, dtype=np.int64)
+        hit[order[pos]] = cand
+        if (store.signs[hit, :k] == located).all():
+            return hit
     # Exact fallback (a 64-bit collision): look the sign vectors up in a dictionary.
     table_d = {row.tobytes(): i for i, row in enumerate(np.ascontiguousarray(store.signs[:r, :k]))}
     return np.fromiter(
@@ -329,11 +340,17 @@ def _locate(store: _Store, located: np.ndarray, loc_codes: np.ndarray, k: int) -
 
 
 def _chambers(
-    plan: Plan, fixed: np.ndarray, progress: Callable[[int], None] | None = None
+    plan: Plan,
+    fixed: np.ndarray,
+    progress: Callable[[int], None] | None = None,
+    *,
+    top: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed``.
 
     ``progress(found)`` is called after each insertion with the number of chambers so far.
+    Witnesses are made small at the ``top`` level; inside the recursion only those above
+    ``2^12`` are (enough to keep the arithmetic of the levels above in ``int64``).
     """
     normals, dim = plan.normals, plan.dim
     n = normals.shape[0]
@@ -355,7 +372,7 @@ def _chambers(
     store.signs[: store.r, :1] = s0
     store.codes[: store.r] = np.where(s0[:, 0] > 0, plan.weights[0], np.uint64(0))
     store.set_wits(slice(0, store.r), w0)
-    amax = max_abs(normals)
+    amax = plan.amax
     for k in range(1, n):
         a = normals[k]
         basis, unique, index, orient, sub = plan.step(k)
@@ -388,8 +405,8 @@ def _chambers(
             hit = _locate(store, located, loc_codes, k)
             lifted = _as_int(exact_dot(sub_wits, basis.T))
             # T > |<a_j, a>| / |<a_j, w>| for every j keeps all old signs of T w +- a.
-            vals = _as_int(exact_dot(lifted, normals[:k].T))
-            cross = _as_int(exact_dot(normals[:k], a.reshape(-1, 1))[:, 0])
+            vals = _as_int(exact_dot(lifted, normals[:k].T, bmax=amax))
+            cross = _as_int(exact_dot(normals[:k], a.reshape(-1, 1), amax=amax, bmax=amax)[:, 0])
             tmult = (np.abs(cross)[None, :] // np.abs(vals)).max(axis=1) + 1
             plus = _reduce(_scale_add(tmult, lifted, a))
             minus = _reduce(_scale_add(tmult, lifted, -a))
@@ -424,7 +441,8 @@ def _chambers(
             progress(store.r)
     signs = store.signs[: store.r].copy()
     # Small witnesses keep every level above in fast arithmetic.
-    return signs, _shrink(store.wits[: store.r].copy(), normals, signs)
+    wits = store.wits[: store.r].copy()
+    return signs, _shrink(wits, normals, signs, above=4 if top else 2**12)
 
 
 def _float_directions(w: np.ndarray) -> np.ndarray:
@@ -443,12 +461,13 @@ def _float_directions(w: np.ndarray) -> np.ndarray:
 _SHRINK_CHUNK = 1 << 15
 
 
-def _shrink(w: np.ndarray, normals: np.ndarray, signs: np.ndarray) -> np.ndarray:
+def _shrink(w: np.ndarray, normals: np.ndarray, signs: np.ndarray, *, above: int = 4) -> np.ndarray:
     """Replace witnesses by small integer points of the same chambers where one is found.
 
     Rounded multiples ``round(2^k u)`` of each witness direction ``u`` are tried for growing
     ``k``; a candidate is kept only if its exact sign vector is the chamber's. Rows for which
-    no candidate passes keep their (exact, larger) witness. Done in chunks of rows, so the
+    no candidate passes keep their (exact, larger) witness; rows whose entries are at most
+    ``above`` are left as they are. Done in chunks of rows, so the
     temporary products stay small whatever the number of chambers.
     """
     if w.shape[0] == 0:
@@ -457,7 +476,7 @@ def _shrink(w: np.ndarray, normals: np.ndarray, signs: np.ndarray) -> np.ndarray
         size = np.array([max(abs(x) for x in row) for row in w.tolist()], dtype=object)
     else:
         size = np.abs(w).max(axis=1)
-    todo_all = np.flatnonzero(size > 4)
+    todo_all = np.flatnonzero(size > above)
     if todo_all.size == 0:
         return _reduce(w)
     out = w.copy()
@@ -546,7 +565,7 @@ def enumerate_cone(
 
     # Small exact float products: BLAS threads would only spin.
     with threadpool_limits(limits=1, user_api="blas"):
-        signs, wits = _chambers(plan, fixed, report)
+        signs, wits = _chambers(plan, fixed, report, top=True)
     return signs, _reduce(wits)
 
 
