@@ -4,8 +4,9 @@ The chamber set is split into cones (chambers of the sub-arrangement of the firs
 hyperplanes, :func:`arrangement.geometry.enumeration.cone_split`); each task enumerates the
 chambers inside one cone (:func:`arrangement.geometry.enumeration.enumerate_cone`). The union is
 exactly the chamber set, with no duplicate and no gap (docs/theory.md, "Partitioned
-enumeration"). The cone-independent data (the :class:`~arrangement.geometry.enumeration.Plan`:
-every restriction at every level) are built once and scattered to the workers once. There are
+enumeration"). The cone-independent work (the chambers of the restriction to every hyperplane, held
+in a :class:`~arrangement.geometry.enumeration.Plan`) is done once, one task per hyperplane, and the
+plan is scattered to the workers once. There are
 several cones per worker, handed out dynamically by the scheduler; results are consumed with
 :func:`distributed.as_completed`.
 
@@ -42,11 +43,12 @@ __all__ = [
     "iter_regions_distributed",
     "local_client",
     "plan_cones",
+    "restriction_task",
     "write_parquet_distributed",
 ]
 
 #: Cones per worker to aim for (dynamic scheduling evens out unequal cones).
-CONES_PER_WORKER = 4
+CONES_PER_WORKER = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +128,54 @@ def _count_task(plan: Plan, cone: np.ndarray, number: int) -> ConeResult:
     return ConeResult(res.cone, res.count, res.cpu, None, None)
 
 
-def plan_cones(arr: Arrangement, *, workers: int, chunk: int) -> tuple[Plan, list[np.ndarray]]:
-    """The plan (built completely) and the cones for a run on ``workers`` workers.
+def restriction_task(plan: Plan, k: int) -> tuple[int, tuple[Any, ...], tuple[Any, ...], float]:
+    """Enumerate the chambers of the restriction to ``H_k`` (a Dask task, cone-independent).
+
+    Returns ``(k, (basis, unique, index, orientation), (signs, witnesses), cpu seconds)``.
+    """
+    start = time.process_time()
+    basis, unique, index, orient, _ = plan.step(k)
+    cut = plan.restriction_chambers(k)
+    return k, (basis, unique, index, orient), cut, time.process_time() - start
+
+
+def plan_cones(
+    arr: Arrangement, *, workers: int, chunk: int, client: Client | None = None
+) -> tuple[Plan, list[np.ndarray], float]:
+    """The shared plan and the cones for a run on ``workers`` workers.
 
     Cones hold about ``min(chunk, total / (CONES_PER_WORKER * workers))`` chambers each, with
-    ``total`` from :func:`arrangement.geometry.size.estimate_chambers`.
+    ``total`` from :func:`arrangement.geometry.size.estimate_chambers`. With more than one cone
+    the chambers of every restriction (the cone-independent part of the work) are enumerated
+    once, one task per hyperplane on ``client`` (locally without one), and stored in the plan.
+    Returns the plan, the cones and the CPU seconds of the restriction tasks.
     """
     from arrangement.geometry.enumeration import Plan, cone_split
     from arrangement.geometry.size import estimate_chambers
 
     total = estimate_chambers(arr).chambers
-    plan = Plan(arr.normal_matrix(), arr.dimension).build()
+    plan = Plan(arr.normal_matrix(), arr.dimension)
     target = max(1, min(chunk, -(-total // (CONES_PER_WORKER * max(workers, 1)))))
-    return plan, cone_split(plan, target=target, estimate=total)
+    cones = cone_split(plan, target=target, estimate=total)
+    cpu = 0.0
+    if len(cones) > 1 and plan.dim > 2:
+        if client is None:
+            plan.prepare()
+        else:
+            from distributed import as_completed
+
+            shared = client.scatter(Plan(plan.normals, plan.dim), broadcast=True)
+            n = plan.normals.shape[0]
+            futures = [client.submit(restriction_task, shared, k, pure=False) for k in range(1, n)]
+            try:
+                for fut in as_completed(futures):
+                    k, step, cut, used = fut.result()
+                    fut.release()
+                    plan.keep_restriction(k, step, cut)
+                    cpu += used
+            finally:
+                client.cancel(futures)
+    return plan, cones, cpu
 
 
 def _workers(client: Client) -> int:
@@ -183,9 +220,8 @@ def iter_regions_distributed(
     from arrangement.geometry.regions import Regions
 
     start = time.process_time()
-    plan, cones = plan_cones(arr, workers=_workers(client), chunk=chunk)
+    plan, cones, cpu = plan_cones(arr, workers=_workers(client), chunk=chunk, client=client)
     total = 0
-    cpu = 0.0
     for res in _run(client, cone_task, plan, cones, lambda k: ()):
         assert res.signs is not None and res.witnesses is not None
         total += res.count
@@ -216,9 +252,9 @@ def write_parquet_distributed(
 
     start = time.process_time()
     path = check_output_directory(directory)
-    plan, cones = plan_cones(arr, workers=_workers(client), chunk=chunk)
+    plan, cones, cpu = plan_cones(arr, workers=_workers(client), chunk=chunk, client=client)
     rows = (arr.row_to_hyperplane, arr.row_orientation)
-    total, cpu = 0, 0.0
+    total = 0
     with atomic_directory(path) as tmp:
         tmp_abs = tmp.resolve()
 
@@ -237,8 +273,8 @@ def write_parquet_distributed(
 def count_chambers(arr: Arrangement, client: Client) -> PartitionReport:
     """The number of chambers of ``arr``: each cone counts its own, then a sum."""
     start = time.process_time()
-    plan, cones = plan_cones(arr, workers=_workers(client), chunk=1 << 19)
-    total, cpu = 0, 0.0
+    plan, cones, cpu = plan_cones(arr, workers=_workers(client), chunk=1 << 19, client=client)
+    total = 0
     for res in _run(client, _count_task, plan, cones, lambda k: ()):
         total += res.count
         cpu += res.cpu

@@ -171,7 +171,7 @@ class Plan:
         ``D``.
     """
 
-    __slots__ = ("normals", "dim", "weights", "amax", "_steps")
+    __slots__ = ("normals", "dim", "weights", "amax", "_steps", "_cut")
 
     def __init__(self, normals: np.ndarray, dim: int) -> None:
         self.normals = normals
@@ -179,6 +179,48 @@ class Plan:
         self.weights = _weights(normals.shape[0])
         self.amax = max_abs(normals)
         self._steps: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]] = {}
+        self._cut: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def restriction_chambers(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """All chambers ``(signs, witnesses)`` of the restriction to ``H_k`` (cone-independent).
+
+        Kept when :meth:`prepare` or :meth:`keep_restriction` stored them, computed otherwise.
+        """
+        got = self._cut.get(k)
+        if got is None:
+            got = _chambers(self.step(k)[4], np.zeros(0, dtype=np.int8))
+        return got
+
+    def keep_restriction(
+        self,
+        k: int,
+        step: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        cut: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        """Store step ``k``'s restriction data and chambers (computed elsewhere, e.g. a worker).
+
+        The sub-plan is not kept: with the chambers of every restriction stored, the cones need
+        only the top level of the plan.
+        """
+        self._steps[k] = (*step, Plan(step[1][:0], self.dim - 1))
+        self._cut[k] = cut
+
+    def prepare(self) -> Plan:
+        """Enumerate and keep the chambers of every restriction (for many cones); return self."""
+        if self.dim <= 2:
+            return self  # the base case sorts rays directly: there is nothing to share
+        for k in range(1, self.normals.shape[0]):
+            if k not in self._cut:
+                basis, unique, index, orient, _ = self.step(k)
+                self.keep_restriction(
+                    k, (basis, unique, index, orient), self.restriction_chambers(k)
+                )
+        return self
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the chambers of every restriction are stored."""
+        return self.dim <= 2 or len(self._cut) == max(self.normals.shape[0] - 1, 0)
 
     def step(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]:
         """``(basis, unique, index, orientation, subplan)`` of the restriction to ``H_k``."""
@@ -390,6 +432,13 @@ def _chambers(
             u = 0
             sub_signs = np.zeros((0, unique.shape[0]), dtype=np.int8)
             sub_wits = np.zeros((0, dim - 1), dtype=np.int64)
+        elif k in plan._cut:
+            # Cone-independent chambers of the restriction, computed once: keep those in K.
+            sub_signs, sub_wits = plan._cut[k]
+            if sub_fixed.shape[0]:
+                inside = (sub_signs[:, : sub_fixed.shape[0]] == sub_fixed[None, :]).all(axis=1)
+                sub_signs, sub_wits = sub_signs[inside], sub_wits[inside]
+            u = sub_signs.shape[0]
         else:
             sub_signs, sub_wits = _chambers(sub, sub_fixed)
             u = sub_signs.shape[0]
@@ -691,7 +740,10 @@ def iter_chambers(
         ``(signs, witnesses)`` of the chambers of one cone, as :func:`enumerate_cone` returns.
     """
     done = 0
-    for cone in cone_split(plan, target=chunk, estimate=estimate):
+    cones = cone_split(plan, target=chunk, estimate=estimate)
+    if len(cones) > 1:
+        plan.prepare()
+    for cone in cones:
         signs, wits = enumerate_cone(plan, cone)
         done += signs.shape[0]
         if progress is not None:
