@@ -17,6 +17,8 @@ local processes, :func:`connect` joins an existing scheduler.
 from __future__ import annotations
 
 import contextlib
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -294,14 +296,23 @@ def local_client(workers: int) -> Iterator[Client]:
 
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    # The worker processes ignore Ctrl-C (the disposition survives their start): only this
+    # process handles it, and it closes the cluster, so a terminal interrupt never prints the
+    # workers' tracebacks.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
     try:
         client = Client(cluster)
         try:

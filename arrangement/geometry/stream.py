@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Memory aimed at for one chunk of chambers (the kernel needs a small multiple of it).
-CHUNK_BYTES = 192 * 2**20
+CHUNK_BYTES = 64 * 2**20
 
 
 def chunk_size(bytes_per_chamber: int, *, budget: int = CHUNK_BYTES) -> int:
@@ -67,7 +67,7 @@ def iter_regions(
     ----------
     arr : Arrangement
     chunk : int, optional
-        Chambers per chunk to aim for (default: about 192 MiB worth).
+        Chambers per chunk to aim for (default: about 64 MiB worth).
     total : int, optional
         The number of chambers or a bound on it (default:
         :func:`arrangement.geometry.size.estimate_chambers`).
