@@ -307,7 +307,8 @@ def local_client(workers: int) -> Iterator[Client]:
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            host="127.0.0.1",
+            dashboard_address=":0",  # no fixed port to collide with another cluster
             silence_logs=logging.CRITICAL,
         )
     finally:
