@@ -20,9 +20,22 @@ from arrangement.cli.app import (
 )
 from arrangement.core.errors import InputError
 from arrangement.core.io import load_dataset, load_vector
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import SIZE_NOTE, as_fraction, fraction_str, readable
 
 __all__: list[str] = []
+
+
+def _short(value: Any) -> str:
+    """An exact number (or its ``"p/q"`` text) as a person reads it.
+
+    Exact when short, else a decimal with its size (:func:`~arrangement.core.numbers.readable`);
+    ``--json`` keeps the whole value.
+    """
+    return readable(as_fraction(value), limit=SIZE_NOTE)
+
+
+def _vec(values: Any) -> str:
+    return "[" + ", ".join(_short(v) for v in values) + "]"
 
 
 def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> list[str]:
@@ -31,9 +44,11 @@ def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> li
     for e in extremes:
         where = "interior" if e["interior"] else f"boundary, zero set rows {e['zero_set']}"
         sign = "+" if e["sign"] > 0 else "-"
-        value = f"eta = {sign}1" if sup_squared == "1" else f"eta^2 = {sup_squared}, eta {sign}"
+        value = (
+            f"eta = {sign}1" if sup_squared == "1" else f"eta^2 = {_short(sup_squared)}, eta {sign}"
+        )
         lines.append(
-            f"    {value} at direction {e['direction']} (active rows {e['pattern']}; {where})"
+            f"    {value} at direction {_vec(e['direction'])} (active rows {e['pattern']}; {where})"
         )
     return lines
 
@@ -84,7 +99,7 @@ def _certify(args: argparse.Namespace) -> int:
     dual = load_vector(args.dual, length=arr.n_points, name="dual")
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
     if lam is not None and lam <= 0:
-        raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
+        raise InputError(f"--lam must be positive, got {_short(lam)}")
     if lam is not None and dataset.labels is None:
         raise InputError(
             "--lam needs labels: the file has no 'y' column (or name one with --label-column)",
@@ -103,7 +118,7 @@ def _certify(args: argparse.Namespace) -> int:
     out = [
         f"Exact certificate of {args.dual} on {dataset.source} "
         f"({rec['n_chambers']} chambers, {rec['n_exact_chambers']} on the exact path):",
-        f"  sup |eta|^2 = {rec['sup_norm_squared']}  ->  "
+        f"  sup |eta|^2 = {_short(rec['sup_norm_squared'])}  ->  "
         + ("VALID (|eta| <= 1 everywhere)" if rec["valid"] else "INVALID (|eta| > 1 somewhere)"),
     ]
     if rec["extremes"]:
@@ -135,7 +150,8 @@ def _certify(args: argparse.Namespace) -> int:
     if amps:
         out.append(f"  exact amplitudes of the unique minimiser for lam = {rec['lam']}:")
         out += [
-            f"    direction {a['direction']}: amplitude^2 = {a['amplitude_squared']}"
+            f"    direction {_vec(a['direction'])}: "
+            f"amplitude^2 = {_short(a['amplitude_squared'])}"
             + (" (positive)" if a["sign"] > 0 else " (negative)")
             for a in amps
         ]
@@ -185,7 +201,7 @@ def _precertify(args: argparse.Namespace) -> int:
     out = [
         f"Vanishing-derivative pre-certificate of {args.atoms} on {dataset.source}:",
         f"  p_V = ({', '.join(rec['dual'])})",
-        f"  sup |eta|^2 = {rec['sup_norm_squared']}  ->  "
+        f"  sup |eta|^2 = {_short(rec['sup_norm_squared'])}  ->  "
         + ("valid: p_V is the minimal-norm certificate" if rec["valid"] else "NOT valid"),
         f"  |eta| < 1 off the targets: {'yes' if rec['strict'] else 'no'}",
         f"  phi(theta_j) independent: {'yes' if rec['independent'] else 'no'}",

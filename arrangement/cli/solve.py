@@ -19,7 +19,7 @@ from typing import Any
 
 from arrangement.cli.app import subcommand
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, readable
 
 __all__ = ["DESCRIPTION", "HELP", "configure", "format_solution", "run"]
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
     if lam is not None and lam <= 0:
-        raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
+        raise InputError(f"--lam must be positive, got {_short(lam)}")
     tol = DEFAULT_TOL if args.tol is None else args.tol
     if not 0 < tol < 1:
         raise InputError(f"--tol must be in (0, 1), got {tol}")
@@ -120,7 +120,7 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
     """
     if sol.problem == "P_lam":
         head = "P_lam: minimise 1/2 ||K mu - y||^2 + lam ||mu||_TV with lam = "
-        head += fraction_str(sol.lam)
+        head += _short(sol.lam)
     else:
         head = "P_0: minimise ||mu||_TV subject to K mu = y"
     bound = sol.support_bound
@@ -199,8 +199,5 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
 
 
 def _short(q: Any, limit: int = 60) -> str:
-    """``"p/q"``, or a note on its length when it is too long to read (``--json`` has it)."""
-    text = fraction_str(q)
-    if len(text) <= limit:
-        return text
-    return f"a fraction of {len(text)} characters, in --json"
+    """``"p/q"``, or a short decimal with its size when too long to read (``--json`` has it)."""
+    return readable(q, limit=limit)

@@ -21,6 +21,11 @@ Every problem raises :class:`~arrangement.core.errors.InputError` naming the fil
 about one row, the row: the 1-based line number in the file for text problems (the header is
 line 1; JSON syntax errors likewise), and the 1-based index of the data row for a bad entry of a
 ``.npy`` array or of a JSON list of rows. Files are opened read-only and never modified.
+
+Every file is read through :func:`arrangement.core.guard.read_input`: only regular files (a link
+to ``/dev/zero`` or a named pipe is refused before a byte is read), at most the byte budget of
+:func:`~arrangement.core.guard.input_limit`, and, inside a command, recorded so that no output of
+the command can overwrite it. A loader added here for a new kind of file must read through it too.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ from typing import Any
 import numpy as np
 
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric
+from arrangement.core.guard import read_input
+from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric, shorten
 
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
@@ -128,17 +134,7 @@ def _default_names(d: int) -> tuple[str, ...]:
 def _read_text(path: str | Path) -> str:
     """Read a whole file as UTF-8 text, refusing binary data, with a line number on failure."""
     source = str(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=source) from None
-    except PermissionError:
-        raise InputError("permission denied", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    data = read_input(path)
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -182,8 +178,8 @@ def _split_header(
     numeric = [c for c in first if c and looks_numeric(c)]
     if numeric:
         raise InputError(
-            f"neither a header nor a data row: {words[0]!r} is not a number but {numeric[0]!r} "
-            "is not a column name",
+            f"neither a header nor a data row: {shorten(words[0])} is not a number but "
+            f"{shorten(numeric[0])} is not a column name",
             source=source,
             row=line,
         )
@@ -195,7 +191,7 @@ def _split_header(
     seen: set[str] = set()
     for name in first:
         if name in seen:
-            raise InputError(f"duplicate column name {name!r}", source=source, row=line)
+            raise InputError(f"duplicate column name {shorten(name)}", source=source, row=line)
         seen.add(name)
     return first, rows[1:]
 
@@ -227,14 +223,16 @@ def _load_csv(path: str | Path, label_column: str | None, no_label: bool) -> Dat
             label_index = header.index(wanted)
         elif label_column is not None:
             raise InputError(
-                f"no column named {label_column!r} (columns: {', '.join(header)})",
+                f"no column named {shorten(label_column)} (columns: "
+                + (", ".join(header) if len(header) <= 20 else f"{len(header)} of them")
+                + ")",
                 source=source,
                 row=rows[0][0],
             )
     feature_index = [j for j in range(width) if j != label_index]
     if not feature_index:
         raise InputError(
-            f"no feature column (the only column, {names[0]!r}, is the label)", source=source
+            f"no feature column (the only column, {shorten(names[0])}, is the label)", source=source
         )
 
     points: list[tuple[Fraction, ...]] = []
@@ -253,7 +251,7 @@ def _load_csv(path: str | Path, label_column: str | None, no_label: bool) -> Dat
                 values.append(as_fraction(cell, source=source, row=line))
             except InputError as exc:
                 raise InputError(
-                    f"column {names[j]!r}: {exc.message}", source=source, row=line
+                    f"column {shorten(names[j])}: {exc.message}", source=source, row=line
                 ) from None
         points.append(tuple(values[j] for j in feature_index))
         if label_index is not None:
@@ -282,12 +280,10 @@ def _load_npy(path: str | Path, label_column: str | None) -> Dataset:
             f"label column {label_column!r} requested but a .npy file has no column names",
             source=source,
         )
-    _read_text_free_checks(path)
+    data = read_input(path)
     try:
-        arr = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise InputError(f"not a readable .npy array: {exc}", source=source) from None
-    except (OSError, EOFError) as exc:
+        arr = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
         raise InputError(f"not a readable .npy array: {exc}", source=source) from None
     if not isinstance(arr, np.ndarray):  # an .npz archive behind a .npy name
         arr.close()
@@ -310,21 +306,6 @@ def _load_npy(path: str | Path, label_column: str | None) -> Dataset:
     )
 
 
-def _read_text_free_checks(path: str | Path) -> None:
-    """Turn a missing or unreadable binary file into an InputError before numpy sees it."""
-    source = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", source=source)
-    if p.is_dir():
-        raise InputError("is a directory, not a file", source=source)
-    try:
-        with open(p, "rb"):
-            pass
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
-
-
 _JSON_SHAPE = (
     'expected a list of rows, or an object {"points": [...], "labels": [...]} '
     '(or {"X": [...], "y": [...]})'
@@ -342,8 +323,11 @@ def _load_json(path: str | Path, label_column: str | None, no_label: bool) -> Da
     if not text.strip():
         raise InputError("empty file", source=source)
     try:
-        # Floats stay exact decimals; NaN/Infinity come through as strings and are refused below.
-        obj = json.loads(text, parse_float=lambda s: s, parse_constant=lambda s: s)
+        # Numbers stay exact decimal text (integers of any length too: no digit limit);
+        # NaN/Infinity come through as strings and are refused below.
+        obj = json.loads(
+            text, parse_float=lambda s: s, parse_int=lambda s: s, parse_constant=lambda s: s
+        )
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", source=source, row=exc.lineno
