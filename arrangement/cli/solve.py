@@ -13,13 +13,12 @@ It registers itself with :func:`arrangement.cli.app.subcommand` when imported.
 from __future__ import annotations
 
 import argparse
-import sys
 from fractions import Fraction
 from typing import Any
 
 from arrangement.cli.app import subcommand
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, fraction_str, with_decimal
 
 __all__ = ["DESCRIPTION", "HELP", "configure", "format_solution", "run"]
 
@@ -51,6 +50,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write the output to OUT (default: standard output)"
+    )
+    parser.add_argument(
         "--tol",
         type=float,
         default=None,
@@ -73,7 +75,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 @subcommand("solve", help=HELP, configure=configure, description=DESCRIPTION)
 def run(args: argparse.Namespace) -> int:
     """Run ``arrangement solve``; return the exit status (errors are raised, not printed)."""
-    from arrangement.cli.app import emit_json, load_arrangement
+    from arrangement.cli.app import emit_json, load_arrangement, open_output
     from arrangement.training.solve import DEFAULT_TOL, solve
 
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
@@ -97,13 +99,14 @@ def run(args: argparse.Namespace) -> int:
         certify=not args.no_certify,
         vertex=bool(args.vertex),
     )
-    if args.json:
-        record = sol.to_dict()
-        record["source"] = dataset.source
-        record["n_regions"] = arr.n_regions
-        emit_json(record)
-    else:
-        sys.stdout.write(format_solution(sol, source=dataset.source, n_regions=arr.n_regions))
+    with open_output(args.output, input_path=dataset.source) as out:
+        if args.json:
+            record = sol.to_dict()
+            record["source"] = dataset.source
+            record["n_regions"] = arr.n_regions
+            emit_json(record, out)
+        else:
+            out.write(format_solution(sol, source=dataset.source, n_regions=arr.n_regions))
     return 0
 
 
@@ -168,8 +171,9 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
     lines += [
         "",
         "RIGOROUS (exact arithmetic):",
-        f"  support bound for every minimiser (THEORY 4.1): at most {bound.per_sign} atoms per "
-        f"sign, {bound.total} in total -- {'respected' if bound.satisfied else 'VIOLATED'}",
+        f"  support bound for every minimiser (docs/theory.md 7.1): at most {bound.per_sign} "
+        f"atoms per sign, {bound.total} in total -- "
+        + ("respected" if bound.satisfied else "VIOLATED"),
         "  atom patterns: decided exactly on a rational point of the atom's closed chamber",
     ]
     cert = sol.certificate
@@ -199,8 +203,5 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
 
 
 def _short(q: Any, limit: int = 60) -> str:
-    """``"p/q"``, or a note on its length when it is too long to read (``--json`` has it)."""
-    text = fraction_str(q)
-    if len(text) <= limit:
-        return text
-    return f"a fraction of {len(text)} characters, in --json"
+    """``"p/q"``, or its size and decimal when it is too long to read (``--json`` has it)."""
+    return with_decimal(q, limit=limit)

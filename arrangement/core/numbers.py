@@ -19,7 +19,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -29,11 +29,13 @@ from arrangement.core.errors import InputError
 
 __all__ = [
     "MAX_EXPONENT",
+    "approx_str",
     "as_fraction",
     "as_matrix",
     "fraction_str",
     "looks_numeric",
     "readable",
+    "with_decimal",
 ]
 
 #: Largest accepted absolute decimal exponent (``1e1000`` is fine, ``1e1001`` is not).
@@ -312,3 +314,56 @@ def readable(q: Fraction | int, *, limit: int = 12, digits: int = 4) -> str:
     except OverflowError:
         exponent = len(str(abs(q.numerator))) - len(str(q.denominator))  # order of magnitude
         return f"{'-' if q < 0 else ''}1e+{exponent}"
+
+
+def approx_str(q: Fraction | int, *, digits: int = 11) -> str:
+    """A decimal approximation of ``q`` with ``digits`` significant digits, for people.
+
+    Computed from the exact value (never through a float), so it works far beyond the float
+    range, and trailing zeros are kept (``0.99999999980`` says how close to 1 it is).
+
+    Examples
+    --------
+    >>> approx_str(Fraction(1, 3)), approx_str(1 - Fraction(2, 10**10))
+    ('0.33333333333', '0.99999999980')
+    >>> approx_str(Fraction(10**400, 3)), approx_str(0)
+    ('3.3333333333E+399', '0')
+    """
+    q = Fraction(q)
+    if q == 0:
+        return "0"
+    with localcontext() as ctx:
+        ctx.prec = digits + 2
+        ctx.Emax, ctx.Emin = 10**9, -(10**9)
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+        ctx.prec = digits
+        d = +d  # rounded to `digits` significant digits
+        # keep trailing zeros: quantize to the last significant place
+        return str(d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1)))
+
+
+def with_decimal(q: Fraction | int, *, short: int = 12, limit: int = 40, digits: int = 11) -> str:
+    """``q`` for human output: exact when short, with its decimal beside it when long.
+
+    Integers and fractions of at most ``short`` characters are written exactly (``"3/7"``);
+    up to ``limit`` characters the exact value is followed by ``≈`` and a decimal; beyond
+    that, only the size and the decimal are shown (``"671-digit fraction ≈ 0.99999999980"``),
+    and the exact value belongs in ``--json``.
+
+    Examples
+    --------
+    >>> with_decimal(Fraction(3, 7)), with_decimal(10**50)
+    ('3/7', '100000000000000000000000000000000000000000000000000')
+    >>> with_decimal(Fraction(236910960225, 236910960208))
+    '236910960225/236910960208 ≈ 1.0000000001'
+    >>> with_decimal(1 - Fraction(2, 10**10) + Fraction(1, 10**300))
+    '601-digit fraction ≈ 0.99999999980'
+    """
+    q = Fraction(q)
+    exact = fraction_str(q)
+    if q.denominator == 1 or len(exact) <= short:
+        return exact
+    if len(exact) <= limit:
+        return f"{exact} ≈ {approx_str(q, digits=digits)}"
+    size = len(str(abs(q.numerator))) + len(str(q.denominator))
+    return f"{size}-digit fraction ≈ {approx_str(q, digits=digits)}"
