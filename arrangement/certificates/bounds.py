@@ -170,7 +170,7 @@ def tightest(bounds: Sequence[SupportBound]) -> dict[str, str]:
     """The names of the tightest bounds that hold: ``{"every": ..., "some": ...}``.
 
     ``"every"`` is the smallest bound on ``|supp mu|`` valid for every minimiser (a per-sign
-    bound ``k`` counts as ``2k``; ties go to the first listed); ``"some"`` the smallest
+    bound ``k`` counts as ``2k``; ties go to a bound on the total); ``"some"`` the smallest
     existence bound. A key is absent when no bound of that scope holds.
 
     Examples
@@ -184,7 +184,8 @@ def tightest(bounds: Sequence[SupportBound]) -> dict[str, str]:
     for scope in ("every", "some"):
         cands = [b for b in bounds if b.holds and b.scope == scope]
         if cands:
-            out[scope] = min(cands, key=lambda b: b.total_value).name
+            # a tie between the per-sign bound k and a total bound 2k goes to the total bound
+            out[scope] = min(cands, key=lambda b: (b.total_value, b.name == "per_sign")).name
     return out
 
 

@@ -184,7 +184,15 @@ def _feature_list(text: str) -> list[str]:
 
 
 class UsageError(Exception):
-    """A bad option value found after parsing: one line on standard error, exit status 2."""
+    """A bad option value found after parsing: exit status 2.
+
+    One line on standard error; with ``usage=True`` the command's usage line comes first, as
+    for the errors argparse finds.
+    """
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 def _decimals(text: str) -> int:
@@ -373,6 +381,14 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of subcommand ``name``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return cast(argparse.ArgumentParser, action.choices[name])
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
 
@@ -400,6 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("interrupted")
         return EXIT_INTERRUPTED
     except UsageError as exc:
+        if exc.usage:
+            sys.stderr.write(_command_parser(parser, args.command).format_usage())
         _error(str(exc))
         return EXIT_USAGE
     except ArrangementError as exc:

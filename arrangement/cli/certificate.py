@@ -50,9 +50,8 @@ def _bound_lines(bounds: dict[str, Any], tightest: dict[str, str] | None = None)
     lines = []
     for name, b in bounds.items():
         state = "applies" if b["holds"] else "does not apply"
-        if name in marks:
-            state += f"; {marks[name]}"
-        lines.append(f"  {name:<12} {b['bounds']} <= {b['value']}   [{state}]")
+        mark = f"  <- {marks[name]}" if name in marks else ""
+        lines.append(f"  {name:<12} {b['bounds']} <= {b['value']}   [{state}]{mark}")
         lines.append(f"  {'':<12} hypothesis: {b['hypothesis']}")
     return lines
 

@@ -255,11 +255,14 @@ def _graph_args(parser: argparse.ArgumentParser) -> None:
 def _graph(args: argparse.Namespace) -> int:
     if args.output is None and not args.json:
         raise UsageError(
-            "graph needs -o OUT (.graphml or .json) or --json (JSON on standard output)"
+            "graph needs -o OUT (.graphml or .json) or --json (JSON on standard output)",
+            usage=True,
         )
     suffix = Path(args.output).suffix.lower() if args.output is not None else ".json"
     if args.json and suffix != ".json":
-        raise UsageError(f"--json writes node-link JSON, but -o {args.output} asks for GraphML")
+        raise UsageError(
+            f"--json writes node-link JSON, but -o {args.output} asks for GraphML", usage=True
+        )
     dataset, arr = load_arrangement(args)
     if args.output is not None and same_file(args.output, dataset.source):
         raise InputError("refusing to overwrite the input file", source=args.output)
