@@ -492,3 +492,14 @@ def test_wine_enumeration_and_bounds():
     assert arr.characteristic_polynomial().all_coeffs() == [1, -50, 1222, -1173]
     assert 1 + 50 + 1222 + 1173 == arr.n_regions
     assert existence_bound(arr).value == 50
+    # r = 2 + 2S in the plane: the only line through more than two wines holds rows 25, 29,
+    # 31, 33 (checked with exact determinants below), so S = C(50, 2) - 6 + 3 = 1222.
+    pts = arr.points
+    collinear = [
+        (i, j, k)
+        for i in range(50) for j in range(i + 1, 50) for k in range(j + 1, 50)
+        if (pts[j][0] - pts[i][0]) * (pts[k][1] - pts[i][1])
+        == (pts[k][0] - pts[i][0]) * (pts[j][1] - pts[i][1])
+    ]
+    assert {r for t in collinear for r in t} == {25, 29, 31, 33} and len(collinear) == 4
+    assert arr.n_regions == 2 + 2 * (50 * 49 // 2 - 6 + 3)
