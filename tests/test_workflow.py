@@ -217,6 +217,8 @@ def test_many_digits_note_and_round(tmp_path, capsys):
     pd.DataFrame(np.round(x, 2), columns=["a", "b"]).to_csv(rounded, index=False)
     code, out2, _ = run(capsys, "bound", rounded, "--json")
     assert json.loads(out2)["n_chambers"] == rec["n_chambers"]  # computed on the rounded data
+    code, out, _ = run(capsys, "bound", path, "--round", "2")
+    assert code == 0 and f"Support bounds for {path} (rounded to 2 decimal places)" in out
 
 
 @pytest.mark.parametrize("bad", ["-1", "x", "1.5", "", "٣"])

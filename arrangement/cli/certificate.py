@@ -120,7 +120,7 @@ def _certify(args: argparse.Namespace) -> int:
             emit_json(rec, stream)
         return EXIT_OK
     out = [
-        f"Exact certificate of {args.dual} on {dataset.source} "
+        f"Exact certificate of {args.dual} on {dataset.described} "
         f"({rec['n_chambers']} chambers, {rec['n_exact_chambers']} on the exact path):",
         f"  sup |eta|^2 = {with_decimal(cert.sup_norm_squared)}  ->  "
         + ("VALID (|eta| <= 1 everywhere)" if rec["valid"] else "INVALID (|eta| > 1 somewhere)"),
@@ -236,7 +236,7 @@ def _precertify(args: argparse.Namespace) -> int:
             emit_json(rec, stream)
         return EXIT_OK
     out = [
-        f"Vanishing-derivative pre-certificate of {args.atoms} on {dataset.source}:",
+        f"Vanishing-derivative pre-certificate of {args.atoms} on {dataset.described}:",
         f"  p_V = ({', '.join(with_decimal(as_fraction(v)) for v in rec['dual'])})",
         f"  sup |eta|^2 = {with_decimal(as_fraction(rec['sup_norm_squared']))}  ->  "
         + ("valid: p_V is the minimal-norm certificate" if rec["valid"] else "NOT valid"),
@@ -281,7 +281,7 @@ def _bound(args: argparse.Namespace) -> int:
         return EXIT_OK
     gp = "in general position" if rec["general_position"] else "not in general position"
     out = [
-        f"Support bounds for {dataset.source}: {rec['n_chambers']} chambers, data {gp}"
+        f"Support bounds for {dataset.described}: {rec['n_chambers']} chambers, data {gp}"
         + (f" (Cover's count {rec['cover_count']})" if rec.get("cover_count") else "")
         + ":"
     ]

@@ -135,7 +135,7 @@ def _stats_table(rec: dict[str, Any]) -> str:
             else "FAILED: " + ", ".join(failed),
         )
     )
-    rows.insert(0, ("source", rec["source"]))
+    rows.insert(0, ("source", rec.get("described", rec["source"])))
     width = max(len(k) for k, _ in rows)
     lines = [
         "Exact counts for the hyperplanes <theta, (x_i, 1)> = 0 in R^D "
@@ -161,11 +161,12 @@ def _stats_args(parser: argparse.ArgumentParser) -> None:
 def _stats(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     rec = stats_record(dataset, arr)
+    shown = {**rec, "described": dataset.described}
     with open_output(args.output, input_path=dataset.source) as out:
         if args.json:
             emit_json(rec, out)
         else:
-            out.write(_stats_table(rec) + "\n")
+            out.write(_stats_table(shown) + "\n")
     failed = [name for name, ok in rec["checks"].items() if not ok]
     if failed:
         # A failed identity is a bug in the toolkit, never a property of the data.

@@ -102,7 +102,7 @@ def _lattice(args: argparse.Namespace) -> int:
             )
         return EXIT_OK
     lines = [
-        f"Intersection lattice of {dataset.source}: {len(records)} flats "
+        f"Intersection lattice of {dataset.described}: {len(records)} flats "
         f"(rank 0 = the whole space R^{arr.dimension})",
         "  flat  rank  dim  mobius  input rows on it",
     ]

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             record["n_regions"] = arr.n_regions
             emit_json(record, out)
         else:
-            out.write(format_solution(sol, source=dataset.source, n_regions=arr.n_regions))
+            out.write(format_solution(sol, source=dataset.described, n_regions=arr.n_regions))
     return 0
 
 

@@ -99,6 +99,8 @@ class Dataset:
         rounding), one sentence each; the CLI prints them on standard error.
     row_names : tuple of str or None
         Names of the rows (the index of a DataFrame that is not ``0..N-1``), if any.
+    rounded : int or None
+        The number of decimal places the features were rounded to (:func:`round_dataset`).
     """
 
     points: tuple[tuple[Fraction, ...], ...]
@@ -109,6 +111,15 @@ class Dataset:
     lines: tuple[int, ...] | None = None
     notes: tuple[str, ...] = ()
     row_names: tuple[str, ...] | None = None
+    rounded: int | None = None
+
+    @property
+    def described(self) -> str:
+        """The source for human output, saying when the data were rounded (``--round``)."""
+        if self.rounded is None:
+            return self.source
+        k = self.rounded
+        return f"{self.source} (rounded to {k} decimal place{'s' if k != 1 else ''})"
 
     def line_of(self, row: int) -> int:
         """Where the 0-based data row ``row`` is in the file (see ``lines``)."""
@@ -801,7 +812,7 @@ def round_dataset(dataset: Dataset, decimals: int) -> Dataset:
         f"the data were rounded to {decimals} decimal place{'s' if decimals != 1 else ''} "
         f"(--round {decimals}): every result is for the rounded data"
     )
-    return replace(dataset, points=pts, notes=dataset.notes + (note,))
+    return replace(dataset, points=pts, notes=dataset.notes + (note,), rounded=decimals)
 
 
 def load_vector(path: str | Path, *, length: int, name: str = "vector") -> tuple[Fraction, ...]:
