@@ -8,6 +8,7 @@ print.
 from __future__ import annotations
 
 import argparse
+from fractions import Fraction
 from typing import Any
 
 from arrangement.cli.app import (
@@ -36,9 +37,21 @@ def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> li
         shown = with_decimal(as_fraction(level))
         value = f"eta = {sign}1" if level == "1" else f"eta^2 = {shown}, eta {sign}"
         lines.append(
-            f"    {value} at direction {e['direction']} (active rows {e['pattern']}; {where})"
+            f"    {value} at direction {_direction(e['direction'])} (active rows "
+            f"{e['pattern']}; {where})"
         )
     return lines
+
+
+def _direction(direction: list[int], limit: int = 12) -> str:
+    """An integer direction, or its unit vector in decimals when an entry is too long to read."""
+    if all(len(str(abs(x))) <= limit for x in direction):
+        return str(direction)
+    top = max(abs(x) for x in direction)
+    scaled = [float(Fraction(x, top)) for x in direction]  # exact ratios, then floats in [-1, 1]
+    norm = sum(v * v for v in scaled) ** 0.5
+    unit = ", ".join(f"{v / norm:.6f}" for v in scaled)
+    return f"≈ ({unit}) (unit vector; the exact integer direction is in --json)"
 
 
 def _bound_lines(bounds: dict[str, Any], tightest: dict[str, str] | None = None) -> list[str]:
