@@ -505,3 +505,22 @@ def test_wine_enumeration_and_bounds():
     ]
     assert {r for t in collinear for r in t} == {25, 29, 31, 33} and len(collinear) == 4
     assert arr.n_regions == 2 + 2 * (50 * 49 // 2 - 6 + 3)
+
+
+def test_features_on_npy_and_json(tmp_path):
+    npy = tmp_path / "d.npy"
+    np.save(npy, np.array([[1.5, 2, 3], [4, 5, 6.25]]))
+    ds = load_dataset(npy, features=["x3", "x1"])
+    assert ds.points == ((Q(3), Q(3, 2)), (Q(25, 4), Q(4))) and ds.feature_names == ("x3", "x1")
+    js = _write(tmp_path, "d.json", '{"X": [[1, 2], [3, 4]], "y": [0, 1]}')
+    assert load_dataset(js, features=["x2"]).points == ((Q(2),), (Q(4),))
+    with pytest.raises(InputError, match=r"no column named 'x3' \(columns: x1, x2\)"):
+        load_dataset(js, features=["x3"])
+
+
+def test_pandas_default_csv_on_the_cli(tmp_path, capsys):
+    path = tmp_path / "pd.csv"
+    pd.read_csv(LINE7).to_csv(path)
+    code, out, err = run(capsys, "bound", path, "--json")
+    assert code == 0 and json.loads(out)["n_chambers"] == 14
+    assert err.count("\n") == 1 and "pandas index" in err
