@@ -524,3 +524,16 @@ def test_pandas_default_csv_on_the_cli(tmp_path, capsys):
     code, out, err = run(capsys, "bound", path, "--json")
     assert code == 0 and json.loads(out)["n_chambers"] == 14
     assert err.count("\n") == 1 and "pandas index" in err
+
+
+def test_dual_vector_written_by_pandas(tmp_path, capsys):
+    from arrangement.core.io import load_vector
+
+    path = tmp_path / "p.csv"
+    pd.DataFrame({"p": ["74/35", "-74/35", "-74/175", "74/175"]}).to_csv(path)
+    assert load_vector(path, length=4) == (Q(74, 35), Q(-74, 35), Q(-74, 175), Q(74, 175))
+    code, out, _ = run(capsys, "certify", DATA / "counterexample.csv", "--dual", path, "--json")
+    assert code == 0 and json.loads(out)["valid"] is True
+    bad = _write(tmp_path, "bad.csv", ",p\n3,1\n4,2\n")
+    with pytest.raises(InputError, match="index=False"):
+        load_vector(bad, length=2)

@@ -819,6 +819,8 @@ def load_vector(path: str | Path, *, length: int, name: str = "vector") -> tuple
     """Read a one-column CSV of exact numbers (an optional header line is skipped).
 
     Used for vectors given next to a dataset, such as a dual vector ``p`` (one entry per row).
+    A file written by pandas with its default index (``pd.DataFrame({"p": p}).to_csv(path)``:
+    an unnamed first column ``0..N-1``) is read without the index column.
 
     Parameters
     ----------
@@ -850,6 +852,9 @@ def load_vector(path: str | Path, *, length: int, name: str = "vector") -> tuple
     if not rows:
         raise InputError(f"empty file: no entries of {name}", source=source)
     header, data = _split_header(rows, source)
+    if header is not None and len(header) == 2 and _pandas_index(header, data, source, rows[0][0]):
+        # written by pandas with its default index (",p" then "0,..."): drop the index column
+        header, data = header[1:], [(line, cells[1:]) for line, cells in data]
     if header is not None and len(header) != 1:
         raise InputError(
             f"{name} must be a single column, the header has {len(header)}",
