@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric
+from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric, ndigits
 
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
@@ -778,8 +778,8 @@ def significant_digits(points: Any) -> int:
             while den % 5 == 0:
                 den //= 5
                 d5 += 1
-            if den != 1:
-                digits = len(str(num)) + len(str(q.denominator))
+            if den != 1 or num.bit_length() > 10000:
+                digits = ndigits(num) + ndigits(q.denominator)
             else:
                 k = max(d2, d5)  # q = m / 10^k with m an integer
                 m = str(num * 2 ** (k - d2) * 5 ** (k - d5))

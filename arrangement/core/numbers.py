@@ -31,6 +31,7 @@ __all__ = [
     "MAX_EXPONENT",
     "approx_str",
     "as_fraction",
+    "ndigits",
     "as_matrix",
     "fraction_str",
     "looks_numeric",
@@ -360,10 +361,36 @@ def with_decimal(q: Fraction | int, *, short: int = 12, limit: int = 40, digits:
     '601-digit fraction ≈ 0.99999999980'
     """
     q = Fraction(q)
-    exact = fraction_str(q)
-    if q.denominator == 1 or len(exact) <= short:
-        return exact
-    if len(exact) <= limit:
+    if q.denominator == 1:
+        size = ndigits(q.numerator)
+        if size <= 4000:  # integers are written in full while the interpreter can print them
+            return str(q.numerator)
+        return f"{size}-digit integer ≈ {approx_str(q, digits=digits)}"
+    size = ndigits(q.numerator) + ndigits(q.denominator)
+    if size + 1 + (q < 0) <= limit:  # the length of "p/q"
+        exact = fraction_str(q)
+        if len(exact) <= short:
+            return exact
         return f"{exact} ≈ {approx_str(q, digits=digits)}"
-    size = len(str(abs(q.numerator))) + len(str(q.denominator))
     return f"{size}-digit fraction ≈ {approx_str(q, digits=digits)}"
+
+
+def ndigits(n: int) -> int:
+    """The number of decimal digits of ``|n|`` (``1`` for 0), for integers of any size.
+
+    Exact, and without converting a huge integer to a string (the interpreter limits that).
+
+    Examples
+    --------
+    >>> ndigits(0), ndigits(-999), ndigits(10**5000)
+    (1, 3, 5001)
+    """
+    n = abs(int(n))
+    if n < 10**4000:
+        return len(str(n))
+    k = int((n.bit_length() - 1) * 0.30102999566398120)  # log10(2): k <= digits - 1
+    while 10 ** (k + 1) <= n:
+        k += 1
+    while 10**k > n:
+        k -= 1
+    return k + 1
