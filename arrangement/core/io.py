@@ -269,8 +269,9 @@ def _pandas_index(
     )
 
 
-def _unknown_column(name: str, names: list[str] | tuple[str, ...], source: str, line: int | None
-                    ) -> InputError:
+def _unknown_column(
+    name: str, names: list[str] | tuple[str, ...], source: str, line: int | None
+) -> InputError:
     return InputError(
         f"no column named {name!r} (columns: {', '.join(names)})", source=source, row=line
     )
@@ -350,12 +351,9 @@ def _load_csv(
             label_index = header.index(wanted)
         elif label_column is not None:
             raise _unknown_column(label_column, header[skip:], source, header_line)
-    feature_index = [
-        j
-        for j in _feature_columns(names[skip:], features, None if label_index is None
-                                  else label_index - skip, source, header_line)
-    ]
-    feature_index = [j + skip for j in feature_index]
+    label_at = None if label_index is None else label_index - skip
+    chosen = _feature_columns(names[skip:], features, label_at, source, header_line)
+    feature_index = [j + skip for j in chosen]
     if not feature_index:
         raise InputError(
             f"no feature column (the only column, {names[skip]!r}, is the label)", source=source
