@@ -537,3 +537,22 @@ def test_dual_vector_written_by_pandas(tmp_path, capsys):
     bad = _write(tmp_path, "bad.csv", ",p\n3,1\n4,2\n")
     with pytest.raises(InputError, match="index=False"):
         load_vector(bad, length=2)
+
+
+def test_bash_completion_script_completes(tmp_path):
+    """Source the generated script in bash and ask it to complete, as the shell would."""
+    import shutil
+    import subprocess
+
+    script = tmp_path / "arrangement.bash"
+    script.write_text(completion_script("bash"))
+    probe = (
+        f"source {script}; "
+        "COMP_WORDS=(arrangement ce); COMP_CWORD=1; _shtab_arrangement; echo ${COMPREPLY[@]}; "
+        "COMP_WORDS=(arrangement certify --t); COMP_CWORD=2; _shtab_arrangement; "
+        "echo ${COMPREPLY[@]}"
+    )
+    bash = shutil.which("bash")
+    assert bash is not None
+    out = subprocess.run([bash, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["certify", "--tol"]
