@@ -7,13 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint bench sage-peer clean
+.PHONY: help venv run test lint bench figures sage-peer clean
 
 help:
 	@echo "make run    exact statistics of the default bundled dataset (arrangement stats)"
 	@echo "make test   ruff check, mypy, the layering contract (lint-imports), then the test suite"
 	@echo "make lint   ruff check, mypy and the layering contract (lint-imports)"
 	@echo "make bench  chambers per second (bench/bench_regions.py); SageMath too if installed"
+	@echo "make figures  redraw every README and docs figure (docs/images/make_figures.py)"
 	@echo "make sage-peer  install SageMath's polyhedra (passagemath) into .venv-sage for make bench"
 	@echo "make venv   create $(VENV) and install the package with its dev extras"
 	@echo "make clean  remove caches and build outputs (keeps $(VENV))"
@@ -43,6 +44,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_regions.py
+
+figures: $(STAMP)
+	$(BIN)/python docs/images/make_figures.py
 
 # The optional benchmark peer lives in its own environment: never a dependency of the package.
 sage-peer:

@@ -21,8 +21,10 @@ Agg renderer.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
     from arrangement.geometry.arrangement import Arrangement
 
-__all__ = ["Mark", "Projection", "eta_values", "marks", "sphere_grid"]
+__all__ = ["Mark", "Projection", "eta_values", "marks", "near_extremes", "sphere_grid"]
 
 Projection = Literal["lambert", "orthographic"]
 
@@ -64,17 +66,54 @@ class Mark:
         Unit vector (float, length ``D``); only for drawing.
     value : float
         The sign of an extreme point (``+1`` / ``-1``) or the amplitude of an atom.
+    exact : tuple of Fraction, optional
+        The direction as given (exact, not normalised): what a rescaled display maps.
+    amount : Fraction, optional
+        ``value`` exactly, when it was given exactly.
     """
 
     direction: np.ndarray
     value: float
+    exact: tuple[Fraction, ...] | None = None
+    amount: Fraction | None = None
 
 
 # ---------------------------------------------------------------------------- numerics
 
 
-def _float_rows(rows: Sequence[Sequence[Any]]) -> np.ndarray:
-    return np.array([[float(x) for x in r] for r in rows], dtype=float).reshape(len(rows), -1)
+def _safe_float(q: Fraction) -> float:
+    """``float(q)``, clamped to the largest finite float beyond the float range (labels, sizes)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return sys.float_info.max if q > 0 else -sys.float_info.max
+
+
+def _num(q: Fraction | int) -> str:
+    """A number for a picture: ``readable`` (``3/2``, ``1.5e+07``), never ``0`` for non-zero.
+
+    Where ``readable`` would round a tiny non-zero value to ``0`` a short decimal is written
+    instead (``1e-400``).
+    """
+    q = Fraction(q)
+    text = readable(q)
+    if q and text.lstrip("-") in ("0", "0.0"):
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+        text = format(d, ".4g")
+    return text
+
+
+def _amount(m: Mark) -> str:
+    """The signed label of an atom's amplitude (exact when beyond the float range)."""
+    if m.amount is not None and abs(m.value) >= 1e300:
+        return ("+" if m.amount > 0 else "") + _num(m.amount)
+    return f"{m.value:+.3g}"
+
+
+def _exponent(q: Fraction) -> int:
+    """``e`` with ``2^(e-1) < |q| < 2^(e+1)`` (0 for 0): the binary order of magnitude."""
+    q = abs(q)
+    return q.numerator.bit_length() - q.denominator.bit_length() if q else 0
 
 
 def _normal_directions(arr: Arrangement) -> np.ndarray:
@@ -90,11 +129,11 @@ def _solution_dual(dual: Any) -> Any:
     return dual
 
 
-def _dual_vector(arr: Arrangement, dual: Any) -> np.ndarray:
-    """The dual vector as floats, after the exact check of every entry and of the length."""
+def _dual_vector(arr: Arrangement, dual: Any) -> tuple[Fraction, ...]:
+    """The dual vector, exact, after the check of every entry and of the length."""
     from arrangement.certificates.certificate import dual_vector
 
-    return np.array([float(v) for v in dual_vector(arr, _solution_dual(dual), source="dual")])
+    return dual_vector(arr, _solution_dual(dual), source="dual")
 
 
 def eta_values(arr: Arrangement, dual: Any, thetas: Any) -> np.ndarray:
@@ -115,6 +154,12 @@ def eta_values(arr: Arrangement, dual: Any, thetas: Any) -> np.ndarray:
         ``(M,)`` float values; for pictures and numerical experiments only (the exact supremum
         is the business of :mod:`arrangement.certificates.certificate`).
 
+    Raises
+    ------
+    InputError
+        When a value ``p_i xt_i`` is beyond the float range even after each row ``xt_i`` is
+        rescaled exactly by a power of two.
+
     Examples
     --------
     >>> from arrangement import Arrangement
@@ -127,9 +172,21 @@ def eta_values(arr: Arrangement, dual: Any, thetas: Any) -> np.ndarray:
     ``O(M N D)``.
     """
     p = _dual_vector(arr, dual)
-    x = _float_rows(arr.augmented)
+    rows, weights = [], []
+    for i, (pi, xt) in enumerate(zip(p, arr.augmented, strict=True)):
+        q = [as_fraction(v) for v in xt]
+        e = max((_exponent(v) for v in q if v), default=0)  # xt_i = 2^e * (a row near 1)
+        rows.append(scaled_floats(q))
+        try:
+            weights.append(float(pi * Fraction(2) ** e))
+        except OverflowError:
+            raise InputError(
+                f"row {i}: p_i * xt_i = {readable(pi)} * 2^{e} (about) is beyond the float "
+                "range: eta cannot be evaluated in floating point"
+            ) from None
+    x = np.array(rows, dtype=float).reshape(len(rows), arr.dimension)
     t = np.asarray(thetas, dtype=float).reshape(-1, arr.dimension)
-    return np.maximum(t @ x.T, 0.0) @ p
+    return np.maximum(t @ x.T, 0.0) @ np.array(weights, dtype=float)
 
 
 def _unit(v: Sequence[Any]) -> np.ndarray:
@@ -179,12 +236,122 @@ def marks(items: Any, *, kind: Literal["atom", "extreme"] = "atom") -> list[Mark
             direction = item.direction
         else:
             direction, value = item
-        out.append(Mark(_unit(direction), float(as_fraction(value))))
+        exact = tuple(as_fraction(x) for x in direction)
+        amount = as_fraction(value)
+        out.append(Mark(_unit(exact), _safe_float(amount), exact, amount))
     return out
 
 
-def _extreme_marks(arr: Arrangement, dual: Any, extreme_points: Any) -> tuple[list[Mark], Any]:
-    """Extreme points to draw and the exact certificate they came from (or ``None``)."""
+def near_extremes(cert: Any, *, tol: float | Fraction | str = 0) -> list[Mark]:
+    """Every chamber maximum of ``|eta_p|`` that reaches ``1 - tol``, decided exactly.
+
+    On each closed chamber ``eta_p`` is linear, so it has at most one maximiser and one
+    minimiser on the sphere (``docs/theory.md``); this returns, over all chambers, the maximisers
+    with ``eta_p >= 1 - tol`` and the minimisers with ``eta_p <= -(1 - tol)``, deduplicated (a
+    point on a face shared by several closed chambers is listed once). A solution whose six atoms
+    all sit at ``|eta| = 1`` gives six points.
+
+    Parameters
+    ----------
+    cert : Certificate
+        From :func:`arrangement.certificates.certificate.certify`.
+    tol : float, Fraction or str, optional
+        ``0 <= tol < 1``; read exactly (``1e-4`` is ``1/10000``).
+
+    Returns
+    -------
+    list of Mark
+        ``value`` is ``eta_p`` at the point (float), ``exact`` the primitive integer direction.
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> from arrangement.certificates.certificate import certify
+    >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, -1])
+    >>> [(m.exact, m.value) for m in near_extremes(cert, tol="1/10")]
+    [((Fraction(1, 1), Fraction(0, 1)), -1.0)]
+
+    Notes
+    -----
+    A chamber with ``|v_s| < 1 - tol`` cannot qualify (``eta_p <= |v_s|`` on the unit sphere); the
+    others take two exact cone projections each, ``O(F D + D^3)`` rational operations.
+    """
+    from arrangement.core.linalg import int_array, int_matmul
+
+    t = as_fraction(tol)
+    if not 0 <= t < 1:
+        raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {tol}")
+    arr = cert.arrangement
+    level = (1 - t) ** 2
+    w = [[pi * as_fraction(x) for x in xt] for pi, xt in zip(cert.dual, arr.augmented, strict=True)]
+    q = 1
+    for row in w:
+        for v in row:
+            q = q * v.denominator // math.gcd(q, v.denominator)
+    wint = int_array([[int(v * q) for v in row] for row in w], arr.dimension)
+    active = int_array(np.asarray(arr.regions().signs) > 0)
+    vs = int_matmul(active, wint) if len(w) else np.zeros((arr.n_regions, arr.dimension), int)
+    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
+    cand = [
+        k for k, row in enumerate(vs) if Fraction(sum(int(x) ** 2 for x in row), q * q) >= level
+    ]
+    for k in _beyond_cheap_bounds(arr, vs, q, cand, level):
+        ext = cert.chamber_extrema(k)
+        for sgn, sq, arg in ((1, ext.max_squared, ext.argmax), (-1, ext.min_squared, ext.argmin)):
+            if arg is not None and sq >= level:
+                found[(sgn, tuple(arg))] = sq
+    out = []
+    for (sgn, direction), sq in sorted(found.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        exact = tuple(Fraction(x) for x in direction)
+        out.append(Mark(_unit(exact), sgn * math.sqrt(_safe_float(sq)), exact))
+    return out
+
+
+def _beyond_cheap_bounds(
+    arr: Arrangement, vs: np.ndarray, q: int, cand: list[int], level: Fraction
+) -> list[int]:
+    """The chambers of ``cand`` whose exact cheap bound does not rule out ``|eta| >= 1 - tol``.
+
+    Floats propose non-negative multipliers ``mu``; ``w = -G^T mu`` is then in the polar cone
+    of the chamber, so ``||sigma v - w||^2`` (computed exactly) bounds ``max sigma eta`` from
+    above (``docs/theory.md``, section 3). Only chambers where a bound reaches the level need
+    the exact projection.
+    """
+    from arrangement.certificates.cones import batch_dual_multipliers, upper_bound_sq
+
+    if len(cand) < 32:
+        return cand
+    signs = np.asarray(arr.regions().hyperplane_signs, dtype=np.int8)[cand]
+    normals = [tuple(int(x) for x in n) for n in arr.normals]
+    try:
+        nf = np.array(normals, dtype=float)
+        vf = np.array([[int(x) / q for x in vs[k]] for k in cand], dtype=float)
+    except OverflowError:
+        return cand
+    if not (np.isfinite(nf).all() and np.isfinite(vf).all()):
+        return cand
+    rows = signs[:, :, None].astype(float) * nf[None, :, :]
+    keep = np.zeros(len(cand), dtype=bool)
+    for sigma in (1, -1):
+        mu = batch_dual_multipliers(sigma * vf, rows, iterations=200)
+        for j, k in enumerate(cand):
+            if keep[j]:
+                continue
+            v = [Fraction(sigma * int(x), q) for x in vs[k]]
+            g = [[int(sg) * x for x in n] for sg, n in zip(signs[j], normals, strict=True)]
+            m = [Fraction(max(float(x), 0.0)) for x in mu[j]]
+            keep[j] = upper_bound_sq(v, g, m) >= level
+    return [k for j, k in enumerate(cand) if keep[j]]
+
+
+def _extreme_marks(
+    arr: Arrangement, dual: Any, extreme_points: Any, tol: float | Fraction | str
+) -> tuple[list[Mark], Any]:
+    """Points to mark, and the exact certificate they came from (or ``None``).
+
+    The points are every chamber maximum with ``|eta| >= 1 - tol`` and the maximisers of
+    ``|eta|``.
+    """
     if not isinstance(extreme_points, str):
         return marks(extreme_points, kind="extreme"), None
     if extreme_points != "auto":
@@ -202,7 +369,16 @@ def _extreme_marks(arr: Arrangement, dual: Any, extreme_points: Any) -> tuple[li
         cert = certify(arr, check.dual)  # the rational rounding the solution analysed
     else:
         cert = certify(arr, _solution_dual(dual))
-    return marks(cert, kind="extreme"), cert
+    near = near_extremes(cert, tol=tol)
+    seen = {(m.value > 0, m.exact) for m in near}
+    tops = [
+        m
+        for m in marks(cert, kind="extreme")
+        if (m.value > 0, tuple(Fraction(x) for x in m.exact or ())) not in seen
+    ]
+    sup = math.sqrt(_safe_float(cert.sup_norm_squared))
+    tops = [Mark(m.direction, math.copysign(sup, m.value), m.exact) for m in tops]
+    return near + tops, cert
 
 
 # ---------------------------------------------------------------------------- sphere geometry
@@ -284,6 +460,13 @@ def _great_circle(normal: np.ndarray, samples: int = 721) -> tuple[np.ndarray, n
 # ---------------------------------------------------------------------------- drawing helpers
 
 _ETA_LABEL = r"$\eta_p(\theta)$"
+
+
+def _eta_label(exp: int) -> str:
+    """The colour-bar label of ``eta_p``, with the binary scale of values beyond the float range."""
+    return _ETA_LABEL if exp == 0 else rf"$\eta_p(\theta) \times 2^{{{-exp}}}$ (exact rescaling)"
+
+
 _COUNT_LABEL = r"number of active data points $|A(\theta)|$"
 _FORMULA = r"$\eta_p(\theta) = \Sigma_i\, p_i\,\mathrm{relu}\langle\theta, \tilde x_i\rangle$"
 
@@ -331,7 +514,7 @@ def _point_label(arr: Arrangement, rows: Sequence[int]) -> str:
     first = rows[0]
     names = ",".join(str(i) for i in rows)
     if len(arr.points[first]) == arr.dimension - 1:
-        coords = ", ".join(readable(c) for c in arr.points[first])
+        coords = ", ".join(_num(c) for c in arr.points[first])
         if arr.dimension == 2:
             return f"x{names}={coords}"
         return f"x{names}=({coords})"
@@ -355,12 +538,18 @@ def _chamber_lookup(arr: Arrangement) -> dict[bytes, int]:
     return {row.tobytes(): k for k, row in enumerate(signs)}
 
 
-def _chamber_ids(arr: Arrangement, thetas: np.ndarray) -> np.ndarray:
-    """Chamber index of every (float) point; -1 for points on a hyperplane or outside."""
+def _chamber_ids(
+    arr: Arrangement, thetas: np.ndarray, normals: np.ndarray | None = None
+) -> np.ndarray:
+    """Chamber index of every (float) point; -1 for points on a hyperplane or outside.
+
+    ``normals`` are the hyperplanes' normals in the coordinates of ``thetas`` (default: raw).
+    """
     lookup = _chamber_lookup(arr)
     flat = thetas.reshape(-1, arr.dimension)
     ok = np.all(np.isfinite(flat), axis=1)
-    vals = np.nan_to_num(flat) @ _normal_directions(arr).T
+    normals = _normal_directions(arr) if normals is None else normals
+    vals = np.nan_to_num(flat) @ normals.T
     ok &= np.all(np.abs(vals) > 1e-12, axis=1)
     signs = np.where(vals > 0, 1, -1).astype(np.int8)
     ids = np.array([lookup.get(s.tobytes(), -1) for s in signs], dtype=np.int64)
@@ -396,8 +585,8 @@ def _legend_handles(extremes: list[Mark], atoms: list[Mark]) -> list[Any]:
 
     handles: list[Any] = []
     for s, text in (
-        (1, r"maximiser of $|\eta_p|$ with $\eta_p > 0$"),
-        (-1, r"maximiser of $|\eta_p|$ with $\eta_p < 0$"),
+        (1, r"$\eta_p > 0$: chamber maximum with $|\eta_p| \geq 1 - \mathrm{tol}$ (or max)"),
+        (-1, r"$\eta_p < 0$: chamber minimum with $|\eta_p| \geq 1 - \mathrm{tol}$ (or max)"),
     ):
         if any(np.sign(m.value) == s for m in extremes):
             handles.append(Line2D([], [], ls="", label=text, **_EXT_STYLE[s]))
@@ -405,6 +594,10 @@ def _legend_handles(extremes: list[Mark], atoms: list[Mark]) -> list[Any]:
         if any(np.sign(m.value) == s for m in atoms):
             handles.append(Line2D([], [], ls="", ms=13, label=text, **_ATOM_STYLE[s]))
     return handles
+
+
+#: A label waiting for a place: (axes, x, y in data coordinates, text, marker radius in points).
+PendingLabel = tuple[Any, float, float, str, float]
 
 
 def _draw_marks(
@@ -415,27 +608,111 @@ def _draw_marks(
     atom_xy: np.ndarray,
     *,
     amp_scale: float,
+    pending: list[PendingLabel] | None = None,
 ) -> None:
-    """Draw extreme points and atoms at 2-D positions (rows of NaN are skipped)."""
+    """Draw extreme points and atoms at 2-D positions (rows of NaN are skipped).
+
+    The amplitude labels of the atoms are appended to ``pending``, to be placed without
+    overlaps by :func:`_place_labels` once the figure is laid out.
+    """
     for m, (x, y) in zip(extremes, ext_xy, strict=True):
         if np.isfinite(x):
             ax.plot(x, y, ls="", zorder=7, **_EXT_STYLE[1 if m.value > 0 else -1])
-    label = len(atoms) <= MAX_ATOM_LABELS
-    for k, (m, (x, y)) in enumerate(zip(atoms, atom_xy, strict=True)):
+    label = len(atoms) <= MAX_ATOM_LABELS and pending is not None
+    for m, (x, y) in zip(atoms, atom_xy, strict=True):
         if not np.isfinite(x):
             continue
         size = 11 + 13 * abs(m.value) / amp_scale
         ax.plot(x, y, ls="", ms=size, zorder=6, **_ATOM_STYLE[1 if m.value > 0 else -1])
-        if label:
-            ax.annotate(
-                f"{m.value:+.3g}",
-                (x, y),
-                xytext=(9, 9) if k % 2 == 0 else (9, -18),  # alternate: neighbours stay apart
-                textcoords="offset points",
-                fontsize=9,
-                zorder=8,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-            )
+        if label and pending is not None:
+            pending.append((ax, float(x), float(y), _amount(m), size / 2))
+
+
+def _place_labels(fig: Any, pending: list[PendingLabel], *, fontsize: float = 9) -> None:
+    """Place every pending label next to its point where it overlaps nothing already drawn.
+
+    The figure is laid out first; then, label by label, the first of a ring of candidate
+    offsets whose box stays clear of the markers, of the texts already on the axes and of the
+    labels placed before is taken (the least crowded one when none is clear), with a thin
+    leader line when the label sits away from its point.
+    """
+    if not pending:
+        return
+    root = fig.figure  # the root figure, also for a subfigure
+    engine = root.get_layout_engine()
+    if engine is not None:  # lay the figure out (no rendering) so that positions are final
+        engine.execute(root)
+    scale = fig.dpi / 72.0  # pixels per point
+    boxes: list[tuple[float, float, float, float]] = []
+    for ax in {id(p[0]): p[0] for p in pending}.values():
+        for t in ax.texts:
+            if t.get_text() and t.get_visible():
+                e = t.get_window_extent()
+                boxes.append((e.x0, e.y0, e.x1, e.y1))
+    for ax, x, y, _, r in pending:
+        px, py = ax.transData.transform((x, y))
+        rr = r * scale
+        boxes.append((px - rr, py - rr, px + rr, py + rr))
+
+    def overlap(b: tuple[float, float, float, float]) -> float:
+        total = 0.0
+        for c in boxes:
+            w = min(b[2], c[2]) - max(b[0], c[0])
+            h = min(b[3], c[3]) - max(b[1], c[1])
+            if w > 0 and h > 0:
+                total += w * h
+        return total
+
+    for ax, x, y, text, r in pending:
+        px, py = ax.transData.transform((x, y))
+        w = (0.62 * fontsize * len(text) + 4) * scale
+        h = 1.35 * fontsize * scale
+        frame = ax.get_window_extent()
+        best: tuple[float, float, float] | None = None
+        for ring in (r + 2, r + 12, r + 26):
+            d = ring * scale
+            for dx, dy in (
+                (d, d),
+                (d, -d - h),
+                (-d - w, d),
+                (-d - w, -d - h),
+                (-w / 2, d + 2),
+                (-w / 2, -d - h - 2),
+                (d + 2, -h / 2),
+                (-d - w - 2, -h / 2),
+            ):
+                box = (px + dx, py + dy, px + dx + w, py + dy + h)
+                inside = (
+                    frame.x0 <= box[0]
+                    and box[2] <= frame.x1
+                    and frame.y0 <= box[1]
+                    and box[3] <= frame.y1
+                )
+                cost = overlap(box) + (0.0 if inside else w * h * 0.5)
+                if best is None or cost < best[0]:
+                    best = (cost, dx, dy)
+                if cost == 0.0:
+                    break
+            if best is not None and best[0] == 0.0:
+                break
+        assert best is not None
+        _, dx, dy = best
+        boxes.append((px + dx, py + dy, px + dx + w, py + dy + h))
+        far = math.hypot(dx + w / 2, dy + h / 2) > (r + 14) * scale
+        ann = ax.annotate(
+            text,
+            (x, y),
+            xytext=((dx + 2 * scale) / scale, (dy + 0.2 * h) / scale),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=fontsize,
+            zorder=8,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.6} if far else None,
+            annotation_clip=False,
+        )
+        ann.set_in_layout(False)
 
 
 def _amp_scale(atoms: list[Mark]) -> float:
@@ -468,6 +745,49 @@ def _spread(angles: list[tuple[float, float]], min_gap: float) -> list[tuple[int
         placed.append(a)
         out.append((k, a))
     return out
+
+
+def _spread_line(values: Sequence[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Positions near ``values`` (same order) at least ``gap`` apart inside ``[lo, hi]``.
+
+    The least-squares fit of ordered positions with minimal gaps (pool adjacent violators on
+    ``value - rank * gap``): labels move as little as possible and never cross.
+    """
+    n = len(values)
+    if n == 0:
+        return []
+    gap = min(gap, (hi - lo) / max(n - 1, 1))
+    order = sorted(range(n), key=lambda i: values[i])
+    shifted = [values[i] - k * gap for k, i in enumerate(order)]
+    blocks: list[list[float]] = []  # [mean, weight]
+    for v in shifted:
+        blocks.append([v, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, w2 = blocks.pop()
+            m1, w1 = blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
+    fitted = [m for m, w in blocks for _ in range(int(w))]
+    top = hi - (n - 1) * gap
+    out = [0.0] * n
+    for k, i in enumerate(order):
+        out[i] = min(max(fitted[k], lo), top) + k * gap
+    return out
+
+
+def _spread_angles(angles: Sequence[float], gap: float) -> list[float]:
+    """Angles (degrees) near ``angles`` at least ``gap`` apart around the circle."""
+    n = len(angles)
+    if n == 0:
+        return []
+    gap = min(gap, 360.0 / n)
+    # cut the circle in its widest gap, then spread on a line
+    srt = sorted(a % 360.0 for a in angles)
+    gaps = [(srt[(k + 1) % n] - srt[k]) % 360.0 or 360.0 for k in range(n)]
+    k = max(range(n), key=lambda j: gaps[j])
+    cut = srt[(k + 1) % n] - 0.5 * gaps[k]  # the middle of the widest gap
+    lifted = [(a - cut) % 360.0 + cut for a in angles]
+    spread = _spread_line(lifted, gap, cut, cut + 360.0 - gap)
+    return [(a + 180.0) % 360.0 - 180.0 for a in spread]
 
 
 def _outward(angle_deg: float) -> dict[str, str]:

@@ -13,6 +13,7 @@ from arrangement.plot.common import (
     MAX_CHAMBER_LABELS,
     MAX_HYPERPLANE_LABELS,
     Mark,
+    PendingLabel,
     Projection,
     _add_legend,
     _amp_scale,
@@ -22,11 +23,11 @@ from arrangement.plot.common import (
     _count_ticks,
     _disc_radius,
     _draw_marks,
+    _eta_label,
     _figure,
-    _float_rows,
     _great_circle,
-    _normal_directions,
     _outward,
+    _place_labels,
     _point_label,
     _project,
     _rows_of,
@@ -36,16 +37,19 @@ from arrangement.plot.common import (
 )
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from arrangement.geometry.arrangement import Arrangement
-
+    from arrangement.plot.display import DisplayMap
 
 
 def _plot_sphere(
     arr: Arrangement,
-    p: np.ndarray | None,
+    dm: DisplayMap,
+    p: tuple[Fraction, ...] | None,
     extremes: list[Mark],
     atoms: list[Mark],
     ax: Any,
@@ -54,16 +58,16 @@ def _plot_sphere(
     resolution: int,
 ) -> Figure:
     fig, axes = _figure(2, ax, (14.0, 7.4))
-    x = _float_rows(arr.augmented)
-    normals = _normal_directions(arr)
+    x = dm.rows
+    normals = dm.normals
+    eta_fn, eta_exp = dm.eta(p) if p is not None else (None, 0)
+    prime = "'" if dm.rescaled else ""
     regions = arr.regions()
     rad = _disc_radius(projection)
     grids = [sphere_grid(resolution, upper=up, projection=projection) for up in (True, False)]
 
-    if p is not None:
-        values = [
-            np.where(g[1], np.maximum(np.nan_to_num(g[0]) @ x.T, 0.0) @ p, np.nan) for g in grids
-        ]
+    if eta_fn is not None:
+        values = [np.where(g[1], eta_fn(np.nan_to_num(g[0])), np.nan) for g in grids]
         norm = _value_norm(np.concatenate([v.ravel() for v in values]))
         cmap: Any = "RdBu_r"
     else:
@@ -86,6 +90,7 @@ def _plot_sphere(
             rim_angles.append((a, a + 180.0))
     placement = _spread(rim_angles, 16.0) if label_planes else []
     amp = _amp_scale(atoms)
+    pending: list[PendingLabel] = []
     t = np.linspace(0, 2 * math.pi, 721)
     rim = (rad * np.cos(t), rad * np.sin(t))
     image: Any = None
@@ -131,9 +136,11 @@ def _plot_sphere(
                     out[j] = _project(m.direction, projection)
             return out
 
-        _draw_marks(axk, extremes, in_disc(extremes), atoms, in_disc(atoms), amp_scale=amp)
+        _draw_marks(
+            axk, extremes, in_disc(extremes), atoms, in_disc(atoms), amp_scale=amp, pending=pending
+        )
         if p is None and len(regions) <= MAX_CHAMBER_LABELS:
-            _label_chambers(axk, arr, thetas, inside, extent)
+            _label_chambers(axk, arr, thetas, inside, extent, normals)
         pad = 0.3 * rad if label_planes else 0.06 * rad
         axk.set_xlim(-rad - pad, rad + pad)
         axk.set_ylim(-rad - pad, rad + pad)
@@ -143,24 +150,27 @@ def _plot_sphere(
         for spine in axk.spines.values():
             spine.set_visible(False)
         _axis_arrows(axk, -rad - 0.6 * pad, -rad - 0.6 * pad, 0.25 * rad)
-        which = r"upper hemisphere $b > 0$" if upper else r"lower hemisphere $b < 0$"
+        which = f"upper hemisphere $b{prime} > 0$" if upper else f"lower hemisphere $b{prime} < 0$"
         axk.set_title(
-            f"{which} (centre: $\\theta = (0, 0, {'+' if upper else '-'}1)$)", fontsize=11
+            f"{which} (centre: $\\theta{prime} = (0, 0, {'+' if upper else '-'}1)$)", fontsize=11
         )
     cbar = fig.colorbar(image, ax=axes, shrink=0.75, pad=0.02)
-    cbar.set_label(_FORMULA if p is not None else _COUNT_LABEL, fontsize=12, labelpad=8)
+    label = _FORMULA if eta_exp == 0 else _eta_label(eta_exp)
+    cbar.set_label(label if p is not None else _COUNT_LABEL, fontsize=12, labelpad=8)
     if p is None:
         cbar.set_ticks(_count_ticks(arr.n_points))
     _add_legend(fig, extremes, atoms)
     name = "Lambert equal-area" if projection == "lambert" else "orthographic"
     lines = [
         title,
-        f"the sphere $S^2$ of neurons $\\theta = (a_1, a_2, b)$ as two {name} discs "
-        "(antipodes at mirrored positions); black: great circles of the hyperplanes",
+        f"the sphere $S^2$ of neurons $\\theta{prime} = (a_1{prime}, a_2{prime}, b{prime})$ "
+        f"as two {name} discs (antipodes at mirrored positions); black: great circles of the "
+        "hyperplanes",
     ]
     if any(c is None for c in circles):
         lines.append("thick rim: the great circle $b = 0$ of the data point at the origin")
     fig.suptitle("\n".join(lines), fontsize=12)
+    _place_labels(fig, pending)
     return fig
 
 
@@ -179,11 +189,12 @@ def _label_chambers(
     thetas: np.ndarray,
     inside: np.ndarray,
     extent: tuple[float, float, float, float],
+    normals: np.ndarray,
 ) -> None:
     """Write each chamber's index at the pixel deepest inside its part of the disc."""
     from scipy.ndimage import distance_transform_edt
 
-    ids = _chamber_ids(arr, thetas)
+    ids = _chamber_ids(arr, thetas, normals)
     ids[~inside] = -1
     res = ids.shape[0]
     step = (extent[1] - extent[0]) / (res - 1)
