@@ -49,6 +49,7 @@ __all__ = [
     "certify",
     "dual_vector",
     "eta",
+    "near_maximisers",
 ]
 
 
@@ -580,7 +581,7 @@ def certify(
     rounds : int, optional
         Pruning rounds before the remaining chambers take the exact path.
     tol : number, optional
-        A tolerance ``0 < tol < 1`` (read exactly): also find every point where ``eta`` or
+        A tolerance ``0 <= tol < 1`` (read exactly): also find every point where ``eta`` or
         ``-eta`` peaks on a closed chamber with ``|eta| >= 1 - tol``
         (:attr:`Certificate.near_maximisers`; :meth:`Certificate.valid_within` tells whether
         ``sup |eta| <= 1 + tol``). The exact verdict is unchanged.
@@ -628,8 +629,8 @@ def certify(
     arr = arrangement
     p = dual_vector(arr, dual)
     tolerance = None if tol is None else as_fraction(tol, source="tol")
-    if tolerance is not None and not 0 < tolerance < 1:
-        raise InputError(f"the tolerance must be in (0, 1), got {fraction_str(tolerance)}")
+    if tolerance is not None and not 0 <= tolerance < 1:
+        raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(tolerance)}")
     floor = None if tolerance is None else (1 - tolerance) ** 2
     regions = arr.regions()
     signs = np.asarray(regions.hyperplane_signs)
@@ -759,6 +760,43 @@ def certify(
 
 
 _CHUNK = 1 << 16
+
+
+def near_maximisers(certificate: Certificate, tol: Any) -> tuple[NearMaximiser, ...]:
+    """Every point where ``eta`` or ``-eta`` peaks on a closed chamber with ``|eta| >= 1 - tol``.
+
+    On a closed chamber ``eta`` is linear, so it has at most one maximiser and one minimiser
+    there (``docs/theory.md``, section 6); these are the ones that reach ``1 - tol`` in absolute
+    value, decided exactly and deduplicated (a point on a face shared by several closed chambers
+    is listed once). Reuses ``certificate.near_maximisers`` when it was certified with a
+    tolerance at least ``tol``; otherwise certifies again with ``tol`` (:func:`certify`, whose
+    exact pruning keeps every chamber that can reach the level).
+
+    Parameters
+    ----------
+    certificate : Certificate
+    tol : number
+        ``0 <= tol < 1``, read exactly.
+
+    Returns
+    -------
+    tuple of NearMaximiser
+        By decreasing ``eta^2``.
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, -1])
+    >>> [(m.point.sign, m.point.direction, m.value_squared) for m in near_maximisers(cert, "1/10")]
+    [(-1, (1, 0), Fraction(1, 1))]
+    """
+    t = as_fraction(tol, source="tol")
+    if not 0 <= t < 1:
+        raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(t)}")
+    if certificate.tolerance is not None and certificate.tolerance >= t:
+        level = (1 - t) ** 2
+        return tuple(m for m in certificate.near_maximisers if m.value_squared >= level)
+    return certify(certificate.arrangement, certificate.dual, tol=t).near_maximisers
 
 
 def _safe_float(x: Fraction) -> float:
