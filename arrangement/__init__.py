@@ -13,12 +13,20 @@ Examples
 (14, (1, 12, 24, 14))
 """
 
-from importlib import import_module
-from typing import Any
-
-from arrangement.core.errors import ArrangementError, GeometryError, InputError, SolverError
-from arrangement.geometry.arrangement import Arrangement
-from arrangement.geometry.regions import Chamber, Regions
+# Nothing is imported here until it is used (module ``__getattr__``, as in scipy): the command
+# line installs its Ctrl-C handling before numpy and python-flint are loaded, and ``import
+# arrangement`` costs nothing. ``arrangement.certify`` is
+# ``arrangement.certificates.certificate.certify``, and so on.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from arrangement.certificates.bounds import support_bounds
+    from arrangement.certificates.certificate import certify
+    from arrangement.certificates.precertificate import precertificate
+    from arrangement.core.errors import ArrangementError, GeometryError, InputError, SolverError
+    from arrangement.geometry.arrangement import Arrangement
+    from arrangement.geometry.regions import Chamber, Regions
+    from arrangement.plot import plot_arrangement
+    from arrangement.training.solve import solve
 
 __all__ = [
     "Arrangement",
@@ -35,10 +43,14 @@ __all__ = [
     "support_bounds",
 ]
 
-# Entry points of the heavier modules, imported on first use (the solver needs scipy and
-# Clarabel, the pictures matplotlib): ``arrangement.certify`` is
-# ``arrangement.certificates.certificate.certify``, and so on.
 _LAZY = {
+    "Arrangement": "arrangement.geometry.arrangement",
+    "ArrangementError": "arrangement.core.errors",
+    "Chamber": "arrangement.geometry.regions",
+    "GeometryError": "arrangement.core.errors",
+    "InputError": "arrangement.core.errors",
+    "Regions": "arrangement.geometry.regions",
+    "SolverError": "arrangement.core.errors",
     "certify": "arrangement.certificates.certificate",
     "precertificate": "arrangement.certificates.precertificate",
     "solve": "arrangement.training.solve",
@@ -47,10 +59,19 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the lazily exported functions of :data:`_LAZY` on first access."""
+def __getattr__(name: str) -> object:
+    """Import the lazily exported names of :data:`_LAZY` on first access."""
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # later accesses are plain attribute lookups
+        return value
     raise AttributeError(f"module 'arrangement' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"

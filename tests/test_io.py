@@ -77,8 +77,8 @@ BAD_NUMBERS = [
     ("Infinity", "not a finite number"),
     ("1e1001", "exponent out of range"),
     ("1e-99999", "exponent out of range"),
-    ("1e" + "9" * 5000, "too many digits"),
-    ("1" * 5000, "too many digits"),
+    # Beyond the interpreter's 4300-digit limit: the exponent is still out of range (issue 12).
+    ("1e" + "9" * 5000, "exponent out of range"),
     (float("nan"), "not a finite number"),
     (float("inf"), "not a finite number"),
     (np.float32("inf"), "not a finite number"),

@@ -36,7 +36,7 @@ import numpy as np
 from arrangement.certificates.cones import ConeProjection, batch_dual_multipliers, project
 from arrangement.core.errors import InputError, SolverError
 from arrangement.core.linalg import int_array, int_matmul, sign
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, as_vector, fraction_str
 
 if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
@@ -407,14 +407,7 @@ def dual_vector(
     InputError
         If the length is not ``N`` or an entry is not a number.
     """
-    values = list(dual)
-    if len(values) != arr.n_points:
-        raise InputError(
-            f"the dual vector has {len(values)} entries, expected one per input row "
-            f"(N = {arr.n_points})",
-            source=source,
-        )
-    return tuple(as_fraction(x, source=source, row=i) for i, x in enumerate(values))
+    return as_vector(dual, length=arr.n_points, name="the dual vector", source=source)
 
 
 def eta(arr: Arrangement, dual: Sequence[Any], theta: Sequence[Any]) -> Fraction:

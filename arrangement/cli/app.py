@@ -36,6 +36,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -43,6 +44,7 @@ import numpy as np
 
 from arrangement.core.atomic import atomic_open
 from arrangement.core.errors import ArrangementError, InputError
+from arrangement.core.guard import DEFAULT_MAX_INPUT_BYTES, check_output, guard_inputs, parse_size
 from arrangement.core.io import (
     MANY_DIGITS,
     Dataset,
@@ -51,7 +53,7 @@ from arrangement.core.io import (
     round_dataset,
     significant_digits,
 )
-from arrangement.core.numbers import fraction_str
+from arrangement.core.numbers import fraction_str, unlimited_digits
 from arrangement.core.progress import Progress
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ __all__ = [
     "Subcommand",
     "UsageError",
     "add_dataset_arguments",
+    "add_input_limit_argument",
     "add_output_arguments",
     "build_parser",
     "emit_json",
@@ -231,6 +234,7 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = F
         help="CSV column holding the labels (default: 'y' if present); not a feature",
     )
     group.add_argument("--no-label", action="store_true", help="treat every column as a feature")
+    add_input_limit_argument(parser)
     parser.add_argument(
         "--features",
         metavar="A,B,C",
@@ -254,6 +258,29 @@ def add_output_arguments(
     parser.add_argument("--json", action="store_true", help=json_help)
     parser.add_argument(
         "-o", "--output", metavar="OUT", help="write the output to OUT (default: standard output)"
+    )
+
+
+def _byte_count(text: str) -> int:
+    try:
+        return parse_size(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def add_input_limit_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-input-bytes`` (the byte budget of each input file, see :mod:`core.guard`).
+
+    :func:`add_dataset_arguments` adds it; :func:`main` applies it to every file the command
+    reads.
+    """
+    parser.add_argument(
+        "--max-input-bytes",
+        metavar="BYTES",
+        type=_byte_count,
+        default=None,
+        help="largest input file read, e.g. 500M or 2G "
+        f"(default {DEFAULT_MAX_INPUT_BYTES // 2**20}M)",
     )
 
 
@@ -338,14 +365,16 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 def open_output(path: str | None, *, input_path: str | Path | None = None) -> Iterator[TextIO]:
     """Open ``path`` for writing text (``None`` or ``-``: standard output).
 
-    Refuses to overwrite ``input_path``: input files are never modified. A file is written
-    atomically (:func:`arrangement.core.atomic.atomic_open`): complete, or not at all.
+    Refuses to overwrite ``input_path`` and every other file the command has read
+    (:func:`arrangement.core.guard.check_output`): input files are never modified. A file is
+    written atomically (:func:`arrangement.core.atomic.atomic_open`): complete, or not at all.
     """
     if path is None or path == "-":
         yield sys.stdout
         return
     if input_path is not None and same_file(path, input_path):
         raise InputError("refusing to overwrite the input file", source=str(path))
+    check_output(path)
     with atomic_open(path, "w", newline="") as fh:
         yield cast(TextIO, fh)
 
@@ -364,8 +393,8 @@ def emit_json(obj: Any, stream: TextIO | None = None) -> None:
 
 def exact_json(x: Any) -> int | str:
     """Write a rational as a JSON value: an int, or the string ``"p/q"``."""
-    s = fraction_str(x)
-    return int(s) if "/" not in s else s
+    q = Fraction(x)
+    return q.numerator if q.denominator == 1 else fraction_str(q)
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -400,18 +429,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     0
     """
-    parser = build_parser()
-    _INPUT_NOTES.clear()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version and usage errors
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        # Floating-point trouble (overflow in a picture or a numerical solve) is reported by
-        # the commands themselves (e.g. ``solve``'s accuracy flag), not by numpy warnings.
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return int(args._run(args))
+        parser = build_parser()
+        _INPUT_NOTES.clear()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, --version and usage errors
+            return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        max_bytes = getattr(args, "max_input_bytes", None)
+        # Every file the command reads is recorded and refused as an output (core.guard); exact
+        # numbers of any size are printed in full (json.dumps, f-strings).
+        with guard_inputs(max_bytes=max_bytes), unlimited_digits():
+            # Floating-point trouble (overflow in a picture or a numerical solve) is reported by
+            # the commands themselves (e.g. ``solve``'s accuracy flag), not by numpy warnings.
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return int(args._run(args))
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
@@ -432,4 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # e.g. the output directory does not exist
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
+        return EXIT_ERROR
+    except MemoryError:
+        _error("out of memory (the input is too large for this machine)")
         return EXIT_ERROR

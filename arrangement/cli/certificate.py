@@ -27,6 +27,15 @@ from arrangement.core.numbers import as_fraction, fraction_str, with_decimal
 __all__: list[str] = []
 
 
+def _short(value: Any) -> str:
+    """An exact number (or its ``"p/q"`` text) as a person reads it.
+
+    Exact when short, else with a decimal beside it and, when very long, its size
+    (:func:`~arrangement.core.numbers.with_decimal`); ``--json`` keeps the whole value.
+    """
+    return with_decimal(as_fraction(value))
+
+
 def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> list[str]:
     """One line per extreme point; ``|eta|^2 = sup_squared`` there (1 for a valid certificate)."""
     lines = []
@@ -115,7 +124,7 @@ def _certify(args: argparse.Namespace) -> int:
     dual = load_vector(args.dual, length=arr.n_points, name="dual")
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
     if lam is not None and lam <= 0:
-        raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
+        raise InputError(f"--lam must be positive, got {_short(lam)}")
     if lam is not None and dataset.labels is None:
         raise InputError(
             "--lam needs labels: the file has no 'y' column (or name one with --label-column)",

@@ -18,7 +18,7 @@ from typing import Any
 
 from arrangement.cli.app import subcommand
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, fraction_str, with_decimal
+from arrangement.core.numbers import as_fraction, with_decimal
 
 __all__ = ["DESCRIPTION", "HELP", "configure", "format_solution", "run"]
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
     if lam is not None and lam <= 0:
-        raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
+        raise InputError(f"--lam must be positive, got {_short(lam)}")
     tol = DEFAULT_TOL if args.tol is None else args.tol
     if not 0 < tol < 1:
         raise InputError(f"--tol must be in (0, 1), got {tol}")
@@ -123,7 +123,7 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
     """
     if sol.problem == "P_lam":
         head = "P_lam: minimise 1/2 ||K mu - y||^2 + lam ||mu||_TV with lam = "
-        head += fraction_str(sol.lam)
+        head += _short(sol.lam)
     else:
         head = "P_0: minimise ||mu||_TV subject to K mu = y"
     bound = sol.support_bound
@@ -203,5 +203,5 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
 
 
 def _short(q: Any, limit: int = 60) -> str:
-    """``"p/q"``, or its size and decimal when it is too long to read (``--json`` has it)."""
-    return with_decimal(q, limit=limit)
+    """``"p/q"``, or with its decimal (and size) when too long to read (``--json`` has it)."""
+    return with_decimal(q)

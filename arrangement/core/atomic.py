@@ -6,6 +6,10 @@ to a temporary file in the target's own directory, which is renamed onto the tar
 (``KeyboardInterrupt`` included) the temporary file is removed and an existing target is left as
 it was, so a reader never sees half a file and an old result is never destroyed by a failed run.
 :func:`atomic_directory` does the same for an output directory (Parquet shards).
+
+Both refuse a target that is an input of the running command
+(:func:`arrangement.core.guard.check_output`: by path and inode, through symbolic and hard links),
+so every output of the toolkit is checked against every file the command read.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from arrangement.core.guard import check_output
 
 __all__ = ["atomic_directory", "atomic_open", "atomic_path"]
 
@@ -35,6 +41,12 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     pathlib.Path
         A fresh temporary file name in the directory of ``target`` (the file exists, empty).
 
+    Raises
+    ------
+    InputError
+        If ``target`` is an input of the running command
+        (:func:`~arrangement.core.guard.check_output`).
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -45,6 +57,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     'done'
     """
     target = Path(target)
+    check_output(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     os.close(fd)
     tmp = Path(name)
@@ -85,6 +98,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     temporary directory and everything in it are removed.
     """
     target = Path(target)
+    check_output(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."))
     try:
         yield tmp

@@ -31,6 +31,11 @@ Every problem raises :class:`~arrangement.core.errors.InputError` naming the fil
 about one row, the row: the 1-based line number in the file for text problems (the header is
 line 1; JSON syntax errors likewise), and the 1-based index of the data row for a bad entry of a
 ``.npy`` array or of a JSON list of rows. Files are opened read-only and never modified.
+
+Every file is read through :func:`arrangement.core.guard.read_input`: only regular files (a link
+to ``/dev/zero`` or a named pipe is refused before a byte is read), at most the byte budget of
+:func:`~arrangement.core.guard.input_limit`, and, inside a command, recorded so that no output of
+the command can overwrite it. A loader added here for a new kind of file must read through it too.
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ from typing import Any
 import numpy as np
 
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric, ndigits
+from arrangement.core.guard import input_limit, read_input
+from arrangement.core.numbers import as_fraction, as_matrix, looks_numeric, ndigits, shorten
 
 __all__ = [
     "DEFAULT_LABEL_COLUMN",
@@ -170,21 +176,20 @@ def _read_bytes(path: str | Path) -> bytes:
     source = str(path)
     if source == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
-        data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        budget = input_limit()
+        if stream is not None:
+            data = stream.read(budget + 1)
+        else:
+            data = sys.stdin.read(budget + 1).encode("utf-8")
+        if len(data) > budget:
+            raise InputError(
+                f"standard input is larger than the input limit of {budget} bytes",
+                source="<stdin>",
+            )
         if not data.strip():
             raise InputError("empty input: nothing was given on standard input", source="<stdin>")
         return bytes(data)
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=source) from None
-    except PermissionError:
-        raise InputError("permission denied", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    return read_input(path)
 
 
 def _read_text(path: str | Path) -> str:
@@ -234,8 +239,8 @@ def _split_header(
     numeric = [c for c in first if c and looks_numeric(c)]
     if numeric:
         raise InputError(
-            f"neither a header nor a data row: {words[0]!r} is not a number but {numeric[0]!r} "
-            "is not a column name",
+            f"neither a header nor a data row: {shorten(words[0])} is not a number but "
+            f"{shorten(numeric[0])} is not a column name",
             source=source,
             row=line,
         )
@@ -247,7 +252,7 @@ def _split_header(
     seen: set[str] = set()
     for name in first:
         if name in seen:
-            raise InputError(f"duplicate column name {name!r}", source=source, row=line)
+            raise InputError(f"duplicate column name {shorten(name)}", source=source, row=line)
         seen.add(name)
     return first, rows[1:]
 
@@ -272,8 +277,9 @@ def _pandas_index(
 def _unknown_column(
     name: str, names: list[str] | tuple[str, ...], source: str, line: int | None
 ) -> InputError:
+    listed = ", ".join(names) if len(names) <= 20 else f"{len(names)} of them"
     return InputError(
-        f"no column named {name!r} (columns: {', '.join(names)})", source=source, row=line
+        f"no column named {shorten(name)} (columns: {listed})", source=source, row=line
     )
 
 
@@ -356,7 +362,8 @@ def _load_csv(
     feature_index = [j + skip for j in chosen]
     if not feature_index:
         raise InputError(
-            f"no feature column (the only column, {names[skip]!r}, is the label)", source=source
+            f"no feature column (the only column, {shorten(names[skip])}, is the label)",
+            source=source,
         )
     used = feature_index + ([label_index] if label_index is not None else [])
 
@@ -376,7 +383,7 @@ def _load_csv(
                 values[j] = as_fraction(cells[j], source=source, row=line)
             except InputError as exc:
                 raise InputError(
-                    f"column {names[j]!r}: {exc.message}", source=source, row=line
+                    f"column {shorten(names[j])}: {exc.message}", source=source, row=line
                 ) from None
         points.append(tuple(values[j] for j in feature_index))
         if label_index is not None:
@@ -406,12 +413,10 @@ def _load_npy(path: str | Path, label_column: str | None) -> Dataset:
             f"label column {label_column!r} requested but a .npy file has no column names",
             source=source,
         )
-    _read_text_free_checks(path)
+    data = read_input(path)
     try:
-        arr = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise InputError(f"not a readable .npy array: {exc}", source=source) from None
-    except (OSError, EOFError) as exc:
+        arr = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
         raise InputError(f"not a readable .npy array: {exc}", source=source) from None
     if not isinstance(arr, np.ndarray):  # an .npz archive behind a .npy name
         arr.close()
@@ -432,21 +437,6 @@ def _load_npy(path: str | Path, label_column: str | None) -> Dataset:
         source=source,
         feature_names=_default_names(len(points[0])),
     )
-
-
-def _read_text_free_checks(path: str | Path) -> None:
-    """Turn a missing or unreadable binary file into an InputError before numpy sees it."""
-    source = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", source=source)
-    if p.is_dir():
-        raise InputError("is a directory, not a file", source=source)
-    try:
-        with open(p, "rb"):
-            pass
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
 
 
 _JSON_SHAPE = (
@@ -474,8 +464,11 @@ def _load_json_text(text: str, source: str, label_column: str | None, no_label: 
     if not text.strip():
         raise InputError("empty file", source=source)
     try:
-        # Floats stay exact decimals; NaN/Infinity come through as strings and are refused below.
-        obj = json.loads(text, parse_float=lambda s: s, parse_constant=lambda s: s)
+        # Numbers stay exact decimal text (integers of any length too: no digit limit);
+        # NaN/Infinity come through as strings and are refused below.
+        obj = json.loads(
+            text, parse_float=lambda s: s, parse_int=lambda s: s, parse_constant=lambda s: s
+        )
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", source=source, row=exc.lineno

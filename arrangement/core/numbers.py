@@ -10,15 +10,24 @@ decides what a number is. The rules:
   so ``0.1`` is ``1/10``, not ``3602879701896397/36028797018963968``;
 - :class:`~decimal.Decimal` values are exact already;
 - ``bool``, NaN, infinities, complex numbers and decimal exponents beyond ``+-1000`` are rejected
-  with :class:`~arrangement.core.errors.InputError`.
+  with :class:`~arrangement.core.errors.InputError`;
+- digits are the ASCII digits ``0-9`` only: other Unicode digits (``"١٢"``, ``"１２"``), digit
+  separators (``"1_000"``, ``"1,000"``) and the like are not numbers and are rejected.
+
+Exact numbers of any size are read and written without the interpreter's limit on integer string
+conversions (:func:`parse_int`, :func:`int_str`, :func:`fraction_str`; :func:`unlimited_digits`
+lifts the limit for a block, e.g. for :mod:`json`). :func:`readable` shortens a long number for a
+person, with its size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
@@ -29,26 +38,93 @@ from arrangement.core.errors import InputError
 
 __all__ = [
     "MAX_EXPONENT",
+    "SIZE_NOTE",
     "approx_str",
     "as_fraction",
     "ndigits",
     "as_matrix",
+    "as_vector",
     "fraction_str",
+    "int_str",
     "looks_numeric",
+    "parse_int",
     "readable",
+    "shorten",
+    "unlimited_digits",
     "with_decimal",
 ]
 
 #: Largest accepted absolute decimal exponent (``1e1000`` is fine, ``1e1001`` is not).
 MAX_EXPONENT = 1000
 
+# ASCII digits only (re.ASCII): "١٢" and "１２" are not numbers here, whatever int() would say.
 _DECIMAL = re.compile(
     r"""(?P<sign>[+-]?)
-        (?:(?P<int>\d+)(?:\.(?P<frac>\d*))?|\.(?P<frac_only>\d+))
-        (?:[eE](?P<exp>[+-]?\d+))?""",
-    re.VERBOSE,
+        (?:(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]*))?|\.(?P<frac_only>[0-9]+))
+        (?:[eE](?P<exp>[+-]?[0-9]+))?""",
+    re.VERBOSE | re.ASCII,
 )
-_RATIO = re.compile(r"(?P<num>[+-]?\d+)\s*/\s*(?P<den>[+-]?\d+)")
+_RATIO = re.compile(r"(?P<num>[+-]?[0-9]+)\s*/\s*(?P<den>[+-]?[0-9]+)", re.ASCII)
+
+#: Up to this many digits the interpreter converts integers itself (its limit is 4300); longer
+#: ones go through python-flint, which has no limit and is sub-quadratic.
+_FAST_DIGITS = 4000
+
+
+def parse_int(text: str) -> int:
+    """Read a decimal integer (optional sign, ASCII digits) of any length.
+
+    Examples
+    --------
+    >>> parse_int("-12"), parse_int("9" * 5000) == 10**5000 - 1
+    (-12, True)
+    """
+    if len(text) <= _FAST_DIGITS:
+        return int(text)
+    import flint
+
+    return int(flint.fmpz(text.removeprefix("+")))
+
+
+def int_str(n: int) -> str:
+    """Write an integer of any size in decimal (no interpreter digit limit).
+
+    Examples
+    --------
+    >>> int_str(-12), len(int_str(10**5000))
+    ('-12', 5001)
+    """
+    if n.bit_length() <= 3 * _FAST_DIGITS:  # fewer than _FAST_DIGITS decimal digits
+        return str(n)
+    import flint
+
+    return str(flint.fmpz(n))
+
+
+@contextlib.contextmanager
+def unlimited_digits() -> Iterator[None]:
+    """Lift the interpreter's limit on integer string conversions inside the block.
+
+    For code that converts integers implicitly (``json.dumps``, f-strings, ``Fraction.__str__``).
+    The previous limit is restored on exit.
+
+    Examples
+    --------
+    >>> import json
+    >>> with unlimited_digits():
+    ...     len(json.dumps(10**5000))
+    5001
+    """
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:  # an interpreter without the limit
+        yield
+        return
+    previous = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 
 
@@ -73,17 +149,27 @@ def looks_numeric(text: str) -> bool:
     >>> looks_numeric(" -3/7 "), looks_numeric("1e-3"), looks_numeric("NaN"), looks_numeric("x1")
     (True, True, True, False)
     """
-    s = text.strip()
+    # Other Unicode digits count as "written like a number", so that a cell such as "١٢" is
+    # rejected as a number with a precise message instead of being taken for a column name.
+    s = "".join("0" if c.isdigit() else c for c in text.strip())
     return bool(_DECIMAL.fullmatch(s) or _RATIO.fullmatch(s) or _NONFINITE.fullmatch(s))
 
 
-def _digits(digits: str, text: str, source: str | None, row: int | None) -> int:
-    try:
-        return int(digits or "0")
-    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
-        raise InputError(
-            f"number has too many digits ({len(text.strip())} characters)", source=source, row=row
-        ) from None
+def _digits(digits: str) -> int:
+    return parse_int(digits or "0")
+
+
+def shorten(text: str, *, limit: int = 40) -> str:
+    """Quote ``text`` for a message, cut to about ``limit`` characters with its length.
+
+    Examples
+    --------
+    >>> shorten("abc"), shorten("7" * 100, limit=10)
+    ("'abc'", "'7777777777...' (100 characters)")
+    """
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}"[:-1] + f"...' ({len(text)} characters)"
 
 
 def _parse_str(text: str, source: str | None, row: int | None) -> Fraction:
@@ -94,24 +180,29 @@ def _parse_str(text: str, source: str | None, row: int | None) -> Fraction:
         raise InputError(f"not a finite number: {text!r}", source=source, row=row)
     m = _DECIMAL.fullmatch(s)
     if m is not None:
-        exp = _digits(m["exp"] or "0", text, source, row)
+        exp_text = (m["exp"] or "0").lstrip("+-").lstrip("0")
+        exp = _digits(m["exp"]) if len(exp_text) <= 6 else 10**7  # huge: out of range anyway
         if abs(exp) > MAX_EXPONENT:
             raise InputError(
-                f"exponent out of range (|exponent| > {MAX_EXPONENT}): {text!r}",
+                f"exponent out of range (|exponent| > {MAX_EXPONENT}): {shorten(s)}",
                 source=source,
                 row=row,
             )
         frac = (m["frac"] if m["int"] is not None else m["frac_only"]) or ""
-        mantissa = _digits((m["int"] or "") + frac, text, source, row)
+        mantissa = _digits((m["int"] or "") + frac)
         value = Fraction(mantissa) * Fraction(10) ** (exp - len(frac))
         return -value if m["sign"] == "-" else value
     m = _RATIO.fullmatch(s)
     if m is not None:
-        den = _digits(m["den"], text, source, row)
+        den = _digits(m["den"])
         if den == 0:
-            raise InputError(f"zero denominator: {text!r}", source=source, row=row)
-        return Fraction(_digits(m["num"], text, source, row), den)
-    raise InputError(f"not a number: {text!r}", source=source, row=row)
+            raise InputError(f"zero denominator: {shorten(s)}", source=source, row=row)
+        return Fraction(_digits(m["num"]), den)
+    if any(c.isdigit() and not c.isascii() for c in s):
+        raise InputError(
+            f"not a number: {shorten(s)} (digits must be ASCII 0-9)", source=source, row=row
+        )
+    raise InputError(f"not a number: {shorten(s)}", source=source, row=row)
 
 
 def as_fraction(value: Any, *, source: str | None = None, row: int | None = None) -> Fraction:
@@ -276,8 +367,62 @@ def as_matrix(rows: Any, *, source: str = "<input>", first_row: int = 0) -> list
     return out
 
 
+def as_vector(
+    values: Any, *, length: int, name: str = "vector", source: str | None = None
+) -> tuple[Fraction, ...]:
+    """Convert a sequence of numbers exactly, one per input row.
+
+    Parameters
+    ----------
+    values : sequence of numbers (list, tuple, 1-D numpy array)
+    length : int
+        The required number of entries.
+    name : str, optional
+        What the vector is (``"dual vector"``, ``"labels"``), for messages.
+    source : str, optional
+        Where it comes from, for messages.
+
+    Returns
+    -------
+    tuple of Fraction
+
+    Raises
+    ------
+    InputError
+        For a string, a mapping, a scalar or a 2-D array (a string is a sequence of characters,
+        not of numbers: ``"12"`` is not ``(1, 2)``), a length other than ``length``, or an entry
+        that is not a number.
+
+    Examples
+    --------
+    >>> as_vector(["1/2", 3], length=2)
+    (Fraction(1, 2), Fraction(3, 1))
+    >>> as_vector("12", length=2, name="dual vector")
+    Traceback (most recent call last):
+    ...
+    arrangement.core.errors.InputError: dual vector must be a sequence of numbers, not a str
+    """
+    if (
+        isinstance(values, str | bytes | bytearray | dict)
+        or not isinstance(values, Iterable)
+        or getattr(values, "ndim", 1) != 1
+    ):
+        raise InputError(
+            f"{name} must be a sequence of numbers, not a {type(values).__name__}"
+            + (f" of shape {values.shape}" if hasattr(values, "shape") else ""),
+            source=source,
+        )
+    items = list(values)
+    if len(items) != length:
+        raise InputError(
+            f"{name} has {len(items)} entries, expected one per input row (N = {length})",
+            source=source,
+        )
+    return tuple(as_fraction(v, source=source, row=i) for i, v in enumerate(items))
+
+
 def fraction_str(q: Fraction | int) -> str:
-    """Write an exact rational as ``"p/q"``, or ``"p"`` when it is an integer.
+    """Write an exact rational as ``"p/q"``, or ``"p"`` when it is an integer (any size).
 
     Parameters
     ----------
@@ -291,30 +436,72 @@ def fraction_str(q: Fraction | int) -> str:
     --------
     >>> fraction_str(Fraction(3, 7)), fraction_str(Fraction(-4, 2)), fraction_str(0)
     ('3/7', '-2', '0')
+    >>> len(fraction_str(Fraction(1, 10**5000)))
+    5003
     """
     q = Fraction(q)
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+    num = int_str(q.numerator)
+    return num if q.denominator == 1 else f"{num}/{int_str(q.denominator)}"
+
+
+#: Beyond this many characters an exact value is too long to read: :func:`readable` says its size.
+SIZE_NOTE = 60
+
+
+def _decimal_digits(n: int) -> int:
+    """Number of decimal digits of ``|n|`` (1 for 0), without converting to text."""
+    n = abs(n)
+    if n < 10:
+        return 1
+    k = max(1, int(n.bit_length() * 0.30102999566398120) - 1)  # a lower estimate of digits - 1
+    while 10**k <= n:
+        k += 1
+    return k
+
+
+def _scientific(q: Fraction, digits: int) -> str:
+    """``q`` rounded to ``digits`` significant digits, as ``m.mmme+E`` (exact, any size)."""
+    if q == 0:
+        return "0"
+    a = abs(q)
+    e = _decimal_digits(a.numerator) - _decimal_digits(a.denominator)
+    if a < Fraction(10) ** e:  # now 10^e <= a < 10^(e+1)
+        e -= 1
+    m = round(a * Fraction(10) ** (digits - 1 - e))
+    if m >= 10**digits:  # rounding carried into a new digit
+        m //= 10
+        e += 1
+    text = str(m)
+    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    return f"{'-' if q < 0 else ''}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
 
 
 def readable(q: Fraction | int, *, limit: int = 12, digits: int = 4) -> str:
-    """``fraction_str(q)`` when it is short, else a decimal approximation (for labels).
+    """``fraction_str(q)`` when it is short, else a decimal approximation (for people).
 
-    Never raises for numbers beyond the float range.
+    The approximation has ``digits`` significant digits and is computed exactly, so it never
+    raises for numbers beyond the float range. When the exact value is longer than
+    :data:`SIZE_NOTE` characters, its size follows in brackets (the digits of the numerator, and
+    of the denominator when it is not 1), so a table or a message stays one readable line while
+    saying how big the exact value is (``--json`` outputs keep the exact value).
 
     Examples
     --------
     >>> readable(Fraction(3, 7)), readable(Fraction(10**40 + 1, 3)), readable(-(10**400))
-    ('3/7', '3.333e+39', '-1e+400')
+    ('3/7', '3.333e+39', '-1.000e+400 [exact: 401 digits]')
+    >>> readable(Fraction(1, 10**400))
+    '1.000e-400 [exact: 1/401 digits]'
     """
-    exact = fraction_str(q)
-    if len(exact) <= limit:
-        return exact
     q = Fraction(q)
-    try:
-        return f"{float(q):.{digits}g}"
-    except OverflowError:
-        exponent = len(str(abs(q.numerator))) - len(str(q.denominator))  # order of magnitude
-        return f"{'-' if q < 0 else ''}1e+{exponent}"
+    n_num, n_den = _decimal_digits(q.numerator), _decimal_digits(q.denominator)
+    length = n_num + (q < 0) + (0 if q.denominator == 1 else n_den + 1)
+    if length <= limit:
+        return fraction_str(q)
+    approx = _scientific(q, digits)
+    if length <= SIZE_NOTE:
+        return approx
+    size = f"{n_num}" if q.denominator == 1 else f"{n_num}/{n_den}"
+    return f"{approx} [exact: {size} digits]"
 
 
 def approx_str(q: Fraction | int, *, digits: int = 11) -> str:
@@ -343,36 +530,31 @@ def approx_str(q: Fraction | int, *, digits: int = 11) -> str:
         return str(d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1)))
 
 
-def with_decimal(q: Fraction | int, *, short: int = 12, limit: int = 40, digits: int = 11) -> str:
-    """``q`` for human output: exact when short, with its decimal beside it when long.
+def with_decimal(q: Fraction | int, *, short: int = 12, digits: int = 11) -> str:
+    """``q`` for human output: exact when short, with a decimal of ``digits`` digits beside it.
 
     Integers and fractions of at most ``short`` characters are written exactly (``"3/7"``);
-    up to ``limit`` characters the exact value is followed by ``≈`` and a decimal; beyond
-    that, only the size and the decimal are shown (``"671-digit fraction ≈ 0.99999999980"``),
-    and the exact value belongs in ``--json``.
+    longer fractions are written as :func:`readable` writes them (exact up to
+    :data:`SIZE_NOTE` characters, else shortened with their size) followed by ``≈`` and
+    :func:`approx_str`, whose trailing digits show how close to 1 a certificate is. The exact
+    value belongs in ``--json``.
 
     Examples
     --------
-    >>> with_decimal(Fraction(3, 7)), with_decimal(10**50)
-    ('3/7', '100000000000000000000000000000000000000000000000000')
+    >>> with_decimal(Fraction(3, 7)), with_decimal(10**20)
+    ('3/7', '100000000000000000000')
     >>> with_decimal(Fraction(236910960225, 236910960208))
     '236910960225/236910960208 ≈ 1.0000000001'
     >>> with_decimal(1 - Fraction(2, 10**10) + Fraction(1, 10**300))
-    '601-digit fraction ≈ 0.99999999980'
+    '1.000e+0 [exact: 300/301 digits] ≈ 0.99999999980'
     """
     q = Fraction(q)
     if q.denominator == 1:
-        size = ndigits(q.numerator)
-        if size <= 4000:  # integers are written in full while the interpreter can print them
-            return str(q.numerator)
-        return f"{size}-digit integer ≈ {approx_str(q, digits=digits)}"
-    size = ndigits(q.numerator) + ndigits(q.denominator)
-    if size + 1 + (q < 0) <= limit:  # the length of "p/q"
-        exact = fraction_str(q)
-        if len(exact) <= short:
-            return exact
-        return f"{exact} ≈ {approx_str(q, digits=digits)}"
-    return f"{size}-digit fraction ≈ {approx_str(q, digits=digits)}"
+        return readable(q, limit=SIZE_NOTE)
+    size = ndigits(q.numerator) + ndigits(q.denominator) + 1 + (q < 0)  # len("p/q")
+    if size <= short:
+        return fraction_str(q)
+    return f"{readable(q, limit=SIZE_NOTE)} ≈ {approx_str(q, digits=digits)}"
 
 
 def ndigits(n: int) -> int:
@@ -385,12 +567,4 @@ def ndigits(n: int) -> int:
     >>> ndigits(0), ndigits(-999), ndigits(10**5000)
     (1, 3, 5001)
     """
-    n = abs(int(n))
-    if n < 10**4000:
-        return len(str(n))
-    k = int((n.bit_length() - 1) * 0.30102999566398120)  # log10(2): k <= digits - 1
-    while 10 ** (k + 1) <= n:
-        k += 1
-    while 10**k > n:
-        k -= 1
-    return k + 1
+    return _decimal_digits(int(n))

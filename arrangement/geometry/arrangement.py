@@ -14,6 +14,7 @@ here are thin, cached entry points to them.
 
 from __future__ import annotations
 
+import numbers
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -375,6 +376,8 @@ def _names(names: Sequence[str] | None, length: int, what: str) -> tuple[str, ..
 
 def _as_rows(rows: Any, dim: int | None) -> tuple[tuple[tuple[Fraction, ...], ...], int]:
     """Exact rows and their width, checking the width against ``dim`` when both are given."""
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, numbers.Integral)):
+        raise InputError(f"dim must be an integer, got {dim!r} ({type(dim).__name__})")
     mat = as_matrix(rows)
     if not mat:
         shape = getattr(rows, "shape", None)

@@ -169,7 +169,7 @@ def _export_graph(arr: Arrangement) -> nx.Graph:
         h.add_node(
             v,
             signs=" ".join(f"{s:+d}" for s in data["signs"]),
-            witness=" ".join(str(x) for x in data["witness"]),
+            witness=" ".join(fraction_str(x) for x in data["witness"]),
             pattern=" ".join(str(i) for i in data["pattern"]),
         )
     for a, b, data in g.edges(data=True):

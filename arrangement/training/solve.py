@@ -93,7 +93,7 @@ import numpy as np
 
 from arrangement.certificates.bounds import support_bounds
 from arrangement.core.errors import InputError, SolverError
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import SIZE_NOTE, as_fraction, readable
 from arrangement.training.analysis import apply_measure, certify_dual, extract_atoms, move_to_vertex
 from arrangement.training.backend import clarabel_settings, run_clarabel, status_name
 from arrangement.training.model import build_model, primal_matrices
@@ -140,7 +140,7 @@ def _lam(lam: Any, interpolate: bool) -> Fraction | None:
         return None
     value = as_fraction(lam)
     if value <= 0:
-        raise InputError(f"lam must be positive, got {fraction_str(value)}")
+        raise InputError(f"lam must be positive, got {readable(value, limit=SIZE_NOTE)}")
     return value
 
 
@@ -156,7 +156,8 @@ def _check_interpolable(arr: Arrangement, y: Sequence[Fraction]) -> None:
         if y[j] != y[i]:
             raise SolverError(
                 f"P_0 is infeasible: rows {j} and {i} are the same point with different labels "
-                f"{fraction_str(y[j])} and {fraction_str(y[i])}; no measure interpolates them "
+                f"{readable(y[j], limit=SIZE_NOTE)} and {readable(y[i], limit=SIZE_NOTE)}; "
+                "no measure interpolates them "
                 "(use lam > 0)"
             )
 
@@ -280,8 +281,10 @@ def solve(
     yf = _floats(yq, "labels")
     lam_f = None if lam_q is None else float(_floats([lam_q], "lam")[0])
     if lam_q is not None and lam_f == 0:
-        raise InputError(f"lam = {fraction_str(lam_q)} is below the range of the float solver")
-    what = "P_0" if lam_q is None else f"P_lam (lam = {fraction_str(lam_q)})"
+        raise InputError(
+            f"lam = {readable(lam_q, limit=SIZE_NOTE)} is below the range of the float solver"
+        )
+    what = "P_0" if lam_q is None else f"P_lam (lam = {readable(lam_q, limit=SIZE_NOTE)})"
     model = build_model(arr)
     p_mat, q, a, b, cones, offset = primal_matrices(model, yf, lam_f)
     settings = clarabel_settings(tol, max_iter, verbose, solver_options)

@@ -48,8 +48,11 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def write_page(name: str, text: str) -> Path:
     """Write ``docs/experiments/<name>.md`` and say so."""
+    from arrangement.core.atomic import atomic_open
+
     path = HERE / f"{name}.md"
-    path.write_text(text.rstrip() + "\n", encoding="utf-8")
+    with atomic_open(path) as fh:  # a failed run leaves the previous page
+        fh.write(text.rstrip() + "\n")
     print(f"wrote {path.relative_to(ROOT)}")
     return path
 

@@ -20,6 +20,7 @@ from _common import HERE, Timer, lam_max, markdown_table, rational, write_page
 
 from arrangement import Arrangement
 from arrangement.certificates.certificate import certify
+from arrangement.core.atomic import atomic_path
 from arrangement.core.errors import SolverError
 from arrangement.core.io import data_dir, load_dataset
 from arrangement.training.solve import solve
@@ -144,7 +145,8 @@ def figure(rows: list[Row]) -> None:
         r"against the bounds $r - 1$ per sign and $2(r - 1)$",
         fontsize=13,
     )
-    fig.savefig(HERE / "sparsity.png", dpi=110)
+    with atomic_path(HERE / "sparsity.png") as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
     print("wrote docs/experiments/sparsity.png")
 
 

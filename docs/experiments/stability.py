@@ -26,6 +26,7 @@ from _common import HERE, Timer, markdown_table, rational, write_page
 from arrangement import Arrangement
 from arrangement.certificates.certificate import Certificate, certify
 from arrangement.certificates.precertificate import min_norm_solution, nondegeneracy, precertificate
+from arrangement.core.atomic import atomic_path
 from arrangement.core.errors import GeometryError
 from arrangement.core.numbers import fraction_str
 from arrangement.plot import plot_arrangement
@@ -231,7 +232,8 @@ def figure(main: dict[float, list[Point]], boundary: list[Point]) -> None:
         r"$\lambda = c\,\delta$",
         fontsize=13,
     )
-    fig.savefig(HERE / "stability.png", dpi=110)
+    with atomic_path(HERE / "stability.png") as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
     print("wrote docs/experiments/stability.png")
 
 

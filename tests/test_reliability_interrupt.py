@@ -1,0 +1,92 @@
+"""Ctrl-C at random moments of real ``arrangement`` processes (issue 12, items 2 and 6).
+
+Each test starts the installed command in a subprocess and sends it SIGINT after a random delay
+(seeded: the same delays on every run). Whatever the moment, the process must end either
+normally or with exactly ``arrangement: interrupted`` and status 130, and an output file must be
+either the previous file, untouched, or the complete new one, with no temporary file left.
+
+The moments of the import test start once the interpreter itself is running the ``arrangement``
+entry point: before that (the interpreter's own start-up, about the time of ``python -c pass``)
+no code of the package exists to handle the signal. The delays are therefore measured from a
+calibration: the time a fresh interpreter takes to import ``arrangement.cli``.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+COMMAND = [sys.executable, "-c", "import sys; from arrangement.cli import main; sys.exit(main())"]
+OLD = "the previous output\n"
+
+
+def _dataset(path: Path, n: int) -> Path:
+    rng = random.Random(n)
+    rows = [",".join(str(rng.randint(-50, 50)) for _ in range(3)) for _ in range(n)]
+    path.write_text("x1,x2,x3\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _interrupt(argv: list[str], delay: float, cwd: Path) -> tuple[int, str]:
+    proc = subprocess.Popen(
+        COMMAND + argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
+def _startup_seconds() -> float:
+    """How long a fresh interpreter takes to reach the entry point (the slowest of three)."""
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import arrangement.cli"], check=True)
+        times.append(time.perf_counter() - t)
+    return max(times)
+
+
+def _assert_clean_end(code: int, err: str) -> None:
+    assert "Traceback" not in err, err
+    if code == 130:
+        assert err == "arrangement: interrupted\n", err
+    else:
+        assert code == 0 and err == "", (code, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "suffix", "n"),
+    [(["regions"], ".jsonl", 45), (["graph"], ".graphml", 24)],
+)
+def test_interrupted_outputs_are_old_or_complete(tmp_path, argv, suffix, n):
+    data = _dataset(tmp_path / "data.csv", n)
+    out = tmp_path / f"out{suffix}"
+    done = subprocess.run(COMMAND + [*argv, str(data), "-o", str(out)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    complete = out.read_bytes()
+    rng = random.Random(f"{argv}{suffix}")
+    for _ in range(3):
+        out.write_text(OLD)
+        code, err = _interrupt([*argv, str(data), "-o", str(out)], rng.uniform(0.05, 1.2), tmp_path)
+        _assert_clean_end(code, err)
+        assert out.read_bytes() == (complete if code == 0 else OLD.encode())
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", out.name]
+
+
+def test_interrupt_during_imports(tmp_path):
+    """The finding: Ctrl-C in the first 0.2 s printed a KeyboardInterrupt traceback."""
+    data = _dataset(tmp_path / "data.csv", 12)
+    start = _startup_seconds()
+    rng = random.Random(6)
+    # From just after the entry point starts (imports of numpy, python-flint and the commands
+    # follow) to well into the command.
+    for delay in sorted(rng.uniform(start, start + 0.5) for _ in range(5)):
+        code, err = _interrupt(["stats", str(data)], delay, tmp_path)
+        _assert_clean_end(code, err)
