@@ -328,7 +328,9 @@ def load_arrangement(
         dataset = round_dataset(dataset, decimals)
         _INPUT_NOTES["rounded_to_decimals"] = decimals
     else:
-        digits = significant_digits(dataset.points)
+        # Only non-integers can be rounded: huge integers are exact and get no note.
+        fractional = [[x for x in row if x.denominator != 1] for row in dataset.points]
+        digits = significant_digits(fractional)
         if digits >= MANY_DIGITS:
             dataset = replace(
                 dataset,
