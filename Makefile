@@ -13,7 +13,7 @@ help:
 	@echo "make run    exact statistics of the default bundled dataset (arrangement stats)"
 	@echo "make test   ruff check, mypy, the layering contract (lint-imports), then the test suite"
 	@echo "make lint   ruff check, mypy and the layering contract (lint-imports)"
-	@echo "make bench  chambers per second (bench/bench_regions.py); SageMath too if installed"
+	@echo "make bench  chambers per second (bench/bench_regions.py; SageMath too if installed), certify-network (bench/bench_network.py)"
 	@echo "make figures  redraw every README and docs figure (docs/images/make_figures.py)"
 	@echo "make sage-peer  install SageMath's polyhedra (passagemath) into .venv-sage for make bench"
 	@echo "make venv   create $(VENV) and install the package with its dev extras"
@@ -44,6 +44,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_regions.py
+	$(BIN)/python bench/bench_network.py
 
 figures: $(STAMP)
 	$(BIN)/python docs/images/make_figures.py

@@ -404,7 +404,7 @@ def test_cli_data_and_dual_beyond_float_range(tmp_path: Path, capsys) -> None:
     assert _main(["plot", str(data), "--lam", "1", "-o", str(tmp_path / "x.png")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "big.csv" in err and "1e+400" in err
+    assert "big.csv" in err and "e+400" in err
     assert not (tmp_path / "x.png").exists()
 
 
@@ -417,7 +417,7 @@ def test_atoms_beyond_float_range_drawn_exactly(tmp_path: Path) -> None:
     # x and f are drawn in units of 1e400: f(x) = relu(x - 1e400)
     xs, fs = curve.get_xdata(), curve.get_ydata()
     assert fs == pytest.approx(np.maximum(xs - 1.0, 0.0), abs=1e-12)
-    assert "1e+400" in fig.axes[0].get_ylabel()
+    assert "e+400" in fig.axes[0].get_ylabel()
 
 
 # ------------------------------------------------------------------------------ command line: views

@@ -362,8 +362,8 @@ def test_certify_tol_slightly_invalid_dual(tmp_path, capsys):
 # ------------------------------------------------------------------------------ --json everywhere
 
 COMMANDS = [
-    "bound", "certify", "completion", "faces", "graph", "lattice", "plot", "precertify",
-    "regions", "solve", "stats",
+    "bound", "certify", "certify-network", "completion", "faces", "graph", "lattice", "plot",
+    "precertify", "regions", "solve", "stats",
 ]
 
 
@@ -382,6 +382,8 @@ def _invocations(tmp: Path) -> dict[str, list[str]]:
         "precertify": ["precertify", line7, "--atoms", str(atoms)],
         "bound": ["bound", line7],
         "solve": ["solve", str(DATA / "line7.csv"), "--lam", "1/10"],
+        "certify-network": ["certify-network", line7, "--weights", str(DATA / "line7_net.npz"),
+                            "--lam", "1"],
         "plot": ["plot", line7, "-o", str(tmp / "p.png")],
         "completion": ["completion", "bash"],
     }

@@ -508,11 +508,15 @@ class _Problems:
     normals: np.ndarray  # (n, D) exact integer
 
 
-def _exact_below(pr: _Problems, ids: np.ndarray, mu: np.ndarray, bound: Fraction) -> np.ndarray:
+def _exact_below(
+    pr: _Problems, ids: np.ndarray, mu: np.ndarray, bound: Fraction | Sequence[Fraction]
+) -> np.ndarray:
     """Exactly decide ``||sigma v_s + G_s^T mu||^2 < bound`` for the problems ``ids``.
 
     ``mu`` (float, ``(len(ids), F)``) is rounded down to ``m / 2^e`` with ``0 <= m < 2^31`` per
-    problem; any non-negative rational multipliers give a rigorous upper bound.
+    problem; any non-negative rational multipliers give a rigorous upper bound. ``bound`` is one
+    rational for all problems or one per problem (as used by
+    :mod:`arrangement.certificates.instance`).
     """
     if len(ids) == 0:
         return np.zeros(0, dtype=bool)
@@ -537,9 +541,10 @@ def _exact_below(pr: _Problems, ids: np.ndarray, mu: np.ndarray, bound: Fraction
         gm = np.einsum("bf,bfd->bd", coeff.astype(object), rows)
     vnum = pr.vint[ids].astype(object)
     out = np.zeros(len(ids), dtype=bool)
-    a, b = bound.numerator, bound.denominator
+    bounds = [bound] * len(ids) if isinstance(bound, Fraction) else list(bound)
     q = pr.q
     for k in range(len(ids)):
+        a, b = bounds[k].numerator, bounds[k].denominator
         e = int(expo[k])
         if e >= 0:
             num = vnum[k] * (1 << e) + gm[k] * q

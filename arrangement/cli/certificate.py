@@ -280,6 +280,69 @@ def _precertify(args: argparse.Namespace) -> int:
 def _bound_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser)
     add_output_arguments(parser)
+    _instance_args(parser)
+
+
+def _instance_args(parser: argparse.ArgumentParser) -> None:
+    """``--lam`` / ``--dual`` / ``--primal``: the instance support bound (docs/theory.md, 10)."""
+    parser.add_argument(
+        "--lam",
+        metavar="L",
+        help="also the instance support bound of P_L: from a solve, or from --dual",
+    )
+    parser.add_argument(
+        "--dual",
+        metavar="P.csv",
+        help="with --lam: the dual vector p (one value per row) instead of a solve",
+    )
+    parser.add_argument(
+        "--primal",
+        metavar="V",
+        help="with --dual: a rigorous upper bound on the optimal value (default: the zero "
+        "measure's 1/2 ||y||^2)",
+    )
+    parse = parser.parse_known_args
+
+    def checked(args: Any = None, namespace: Any = None) -> Any:
+        # --dual / --primal without --lam is a usage error (exit 2), as before --lam existed
+        ns, extras = parse(args, namespace)
+        if ns.lam is None and (ns.dual is not None or ns.primal is not None):
+            parser.error("--dual and --primal need --lam (the instance support bound)")
+        if ns.lam is not None and ns.dual is None and ns.primal is not None:
+            parser.error("--primal needs --dual (after a solve the primal value is its own)")
+        return ns, extras
+
+    parser.parse_known_args = checked  # type: ignore[method-assign]
+
+
+def _instance(args: argparse.Namespace, dataset: Any, arr: Any) -> Any:
+    """The instance bound asked for by ``--lam`` (and ``--dual``), or ``None``."""
+    if args.lam is None:
+        return None
+    lam = as_fraction(args.lam, source="--lam")
+    if lam <= 0:
+        raise InputError(f"--lam must be positive, got {fraction_str(lam)}")
+    if dataset.labels is None:
+        raise InputError(
+            "--lam needs labels: the file has no 'y' column (or name one with --label-column)",
+            source=dataset.source,
+        )
+    if args.dual is None:
+        from arrangement.training import solve
+        from arrangement.training.network import instance_bound_of_solution
+
+        sol = solve(arr, dataset.labels, lam=lam)
+        return instance_bound_of_solution(arr, dataset.labels, sol)
+    from arrangement.certificates.instance import instance_support_bound
+
+    dual = load_vector(args.dual, length=arr.n_points, name="dual")
+    y = dataset.labels
+    primal = (
+        sum((v * v for v in y), Fraction(0)) / 2
+        if args.primal is None
+        else as_fraction(args.primal, source="--primal")
+    )
+    return instance_support_bound(arr, dual, y, lam=lam, primal_value=primal)
 
 
 @subcommand(
@@ -297,6 +360,10 @@ def _bound(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     rec = bound_report(arr)
     rec["source"] = dataset.source
+    inst = _instance(args, dataset, arr)
+    if inst is not None:
+        rec["instance"] = inst.to_dict()
+        rec["instance"]["source"] = "dual" if args.dual is not None else "solve"
     if args.json:
         with open_output(args.output, input_path=dataset.source) as stream:
             emit_json(rec, stream)
@@ -308,6 +375,16 @@ def _bound(args: argparse.Namespace) -> int:
         + ":"
     ]
     out += _bound_lines(rec["bounds"], rec.get("tightest"))
+    if inst is not None:
+        from arrangement.cli.network import format_instance
+
+        what = f"the dual vector {args.dual}" if args.dual is not None else "a numerical solve"
+        out.append(f"Instance support bound of P_lam, lam = {fraction_str(inst.lam)}, from {what}:")
+        out.append(
+            f"  primal value {float(inst.primal_value):.10g} (rigorous), certified lower bound "
+            f"{float(inst.lower_bound):.10g}, sup |eta_p|^2 = {float(inst.sup_norm_squared):.10g}"
+        )
+        out += format_instance(inst)
     with open_output(args.output, input_path=dataset.source) as stream:
         stream.write("\n".join(out) + "\n")
     return EXIT_OK

@@ -62,11 +62,13 @@ __all__ = [
     "Dataset",
     "data_dir",
     "default_dataset_path",
+    "load_arrays",
     "load_dataset",
     "load_frame",
     "load_vector",
     "round_dataset",
     "significant_digits",
+    "tensor_to_numpy",
 ]
 
 #: The file name that means standard input.
@@ -867,3 +869,64 @@ def load_vector(path: str | Path, *, length: int, name: str = "vector") -> tuple
             source=source,
         )
     return tuple(values)
+
+
+def tensor_to_numpy(value: Any) -> Any:
+    """A tensor-like value as a numpy array (``.detach().cpu().numpy()`` when it has them)."""
+    if hasattr(value, "detach"):
+        value = value.detach()
+    if hasattr(value, "cpu"):
+        value = value.cpu()
+    if hasattr(value, "numpy"):
+        return value.numpy()
+    return np.asarray(value)
+
+
+def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
+    """Read named numeric arrays from an ``.npz`` archive (without pickles).
+
+    PyTorch ``state_dict`` files (``.pt``, ``.pth``) need torch, which the exact core never
+    imports: :func:`arrangement.training.network.load_network` reads them.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    dict
+        Array name -> numpy array, in file order.
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, a file that is not an archive of arrays, pickled
+        (object) arrays, or another suffix.
+    """
+    source = str(path)
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".npz", ".pt", ".pth"):
+        raise InputError(
+            f"unsupported weights file {suffix or '(no suffix)'!r}: expected .npz, .pt or .pth",
+            source=source,
+        )
+    data = read_input(path)
+    if suffix == ".npz":
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                if not hasattr(archive, "files"):
+                    raise InputError("not an .npz archive (a single .npy array?)", source=source)
+                return {name: np.asarray(archive[name]) for name in archive.files}
+        except InputError:
+            raise
+        except (ValueError, OSError, EOFError) as exc:
+            text = " ".join(str(exc).split())
+            raise InputError(f"not a readable .npz archive: {text}", source=source) from None
+        except Exception as exc:  # zipfile.BadZipFile and friends
+            text = " ".join(str(exc).split())
+            raise InputError(f"not a readable .npz archive: {text}", source=source) from None
+    raise InputError(
+        "a PyTorch file is read by arrangement.training.network.load_network (needs torch)",
+        source=source,
+    )

@@ -19,6 +19,7 @@ from arrangement.training.solution import DIRECTION_DENOMINATOR, Atom, AtomCheck
 
 if TYPE_CHECKING:
 
+    from arrangement.certificates.certificate import Certificate
     from arrangement.geometry.arrangement import Arrangement
     from arrangement.training.model import Model
 
@@ -211,7 +212,9 @@ def apply_measure(arr: Arrangement, atoms: Sequence[Atom]) -> np.ndarray:
 # exact certificate analysis (through arrangement.certificates.certificate)
 
 
-def _chamber_maxima(arr: Arrangement, p: Sequence[Fraction]) -> tuple[Fraction, int | None, Any]:
+def _chamber_maxima(
+    arr: Arrangement, p: Sequence[Fraction], cert: Certificate | None = None
+) -> tuple[Fraction, int | None, Any]:
     """Exact analysis of ``p`` by :func:`arrangement.certificates.certificate.certify`.
 
     Returns ``(sup|eta|^2, n_exact_chambers, query)``; ``query(chamber, sign)`` gives
@@ -220,7 +223,8 @@ def _chamber_maxima(arr: Arrangement, p: Sequence[Fraction]) -> tuple[Fraction, 
     """
     from arrangement.certificates.certificate import certify
 
-    cert = certify(arr, p)
+    if cert is None:
+        cert = certify(arr, p)
 
     def query(chamber: int, sign: int) -> tuple[Fraction, tuple[int, ...] | None]:
         ext = cert.chamber_extrema(chamber)
@@ -230,26 +234,19 @@ def _chamber_maxima(arr: Arrangement, p: Sequence[Fraction]) -> tuple[Fraction, 
 
 
 def _scale_for(sup: Fraction) -> Fraction:
-    """A rational ``c`` with ``c^2 sup <= 1``: ``1`` when ``sup <= 1``, else ``2 / (1 + sup)``.
+    """A rational ``c`` with ``c^2 sup <= 1`` (see ``certificates.instance.feasible_scale``)."""
+    from arrangement.certificates.instance import feasible_scale
 
-    ``(1 + sup)^2 >= 4 sup`` (AM-GM), and ``2/(1 + sup)`` is below ``1/sqrt(sup)`` only by
-    ``O((sup - 1)^2)``.
-    """
-    return Fraction(1) if sup <= 1 else 2 / (1 + sup)
+    return feasible_scale(sup)
 
 
 def _lower_bound(
     p: Sequence[Fraction], y: Sequence[Fraction], lam: Fraction | None, c: Fraction
 ) -> Fraction:
     """Best exact dual objective over the feasible multiples ``c' p``, ``0 <= c' <= c``."""
-    py = sum((a * b for a, b in zip(p, y, strict=True)), Fraction(0))
-    if lam is None:
-        return max(c * py, Fraction(0))
-    pp = sum((a * a for a in p), Fraction(0))
-    if py <= 0 or pp == 0:
-        return Fraction(0)
-    best = min(c, py / (lam * pp))
-    return lam * best * py - lam * lam * best * best * pp / 2
+    from arrangement.certificates.instance import dual_lower_bound
+
+    return dual_lower_bound(p, y, lam, c)[0]
 
 
 def certify_dual(
@@ -261,10 +258,14 @@ def certify_dual(
     *,
     denominator: int,
     extreme_tol: float,
+    certificate: Certificate | None = None,
 ) -> CertificateCheck:
-    """Exact analysis of a dual vector: float entries are rounded, Fractions are kept."""
+    """Exact analysis of a dual vector: float entries are rounded, Fractions are kept.
+
+    ``certificate``: the exact certificate of the (rounded) vector, when already computed.
+    """
     pq = tuple(v if isinstance(v, Fraction) else _to_fraction(v, denominator) for v in p)
-    sup, n_exact, query = _chamber_maxima(arr, pq)
+    sup, n_exact, query = _chamber_maxima(arr, pq, certificate)
     c = _scale_for(sup)
     checks = []
     for idx, atom in enumerate(atoms):
