@@ -431,6 +431,14 @@ def test_dash_o_writes_what_stdout_would_show(tmp_path, capsys, name):
             assert written == shown
 
 
+def test_bound_marks_a_tighter_instance_bound(capsys):
+    code, out, _ = run(capsys, "bound", LINE7, "--lam", "1")
+    assert code == 0
+    mark = "<- tightest for every minimiser of P_lam at lam = 1: this instance bound, 5 atoms"
+    assert mark in out
+    assert "d1           |supp mu| <= 13   [applies]  <- tightest for every minimiser" in out
+
+
 def test_lattice_refuses_to_overwrite_its_input(tmp_path, capsys):
     data = _write(tmp_path, "l.csv", LINE7.read_text())
     before = snapshot(data)
@@ -559,4 +567,6 @@ def test_bash_completion_script_completes(tmp_path):
     bash = shutil.which("bash")
     assert bash is not None
     out = subprocess.run([bash, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.split("\n")[:2] == ["certify", "--tol"]
+    first, second = out.stdout.split("\n")[:2]
+    assert first.split() == sorted(n for n in SUBCOMMANDS if n.startswith("ce"))
+    assert second == "--tol"

@@ -385,6 +385,15 @@ def _bound(args: argparse.Namespace) -> int:
             f"{float(inst.lower_bound):.10g}, sup |eta_p|^2 = {float(inst.sup_norm_squared):.10g}"
         )
         out += format_instance(inst)
+        every = rec["tightest"].get("every")
+        n_inst = inst.n_plus + inst.n_minus
+        if every is not None and n_inst < rec["bounds"][every]["value"] * (
+            2 if every == "per_sign" else 1
+        ):
+            out.append(
+                f"  <- tightest for every minimiser of P_lam at lam = {fraction_str(inst.lam)}: "
+                f"this instance bound, {n_inst} atoms in all (the bounds above hold for every lam)"
+            )
     with open_output(args.output, input_path=dataset.source) as stream:
         stream.write("\n".join(out) + "\n")
     return EXIT_OK
