@@ -22,7 +22,8 @@ Run from the repository root::
     SAGE_PYTHON=.venv-sage/bin/python .venv/bin/python bench/bench_regions.py
 
 Then the exact certification throughput of issue 3 (``bench/bench_certificate.py``; skip it with
-``--no-certificate``).
+``--no-certificate``), and enumeration at scale of issue 8 (``bench/bench_scale.py``: throughput per
+size, peak memory, streaming to Parquet, Dask inflation and speed-up; skip it with ``--no-scale``).
 
 A benchmark prints figures; it asserts nothing about speed. It exits non-zero only when the
 chamber counts disagree (a correctness failure) or the command line is wrong.
@@ -264,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the certification benchmark (bench/bench_certificate.py)",
     )
+    parser.add_argument(
+        "--no-scale",
+        action="store_true",
+        help="skip the enumeration-at-scale benchmark (bench/bench_scale.py)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per case instead")
     return parser
 
@@ -302,6 +308,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # ------------------------------------------------------------------------------------------
     if not args.no_certificate:
         run_certificate_bench(quick=args.quick, repeat=args.repeat, as_json=args.json)
+    # ------------------------------------------------------------------------------------------
+    # Enumeration at scale (issue 8): throughput per size, peak RSS, Parquet streaming, Dask.
+    # ------------------------------------------------------------------------------------------
+    if not args.no_scale and not args.json:
+        import bench_scale
+
+        print()
+        bench_scale.report(quick=args.quick)
     return 1 if any(r.agree is False for r in rows) else 0
 
 

@@ -68,7 +68,9 @@ __all__ = [
     "add_output_arguments",
     "build_parser",
     "emit_json",
+    "enumeration_budget",
     "load_arrangement",
+    "size_check",
     "main",
     "exact_json",
     "open_output",
@@ -77,7 +79,7 @@ __all__ = [
 ]
 
 PROG = "arrangement"
-_ENUMERATING = "enumerating chambers: hyperplanes inserted"
+_ENUMERATING = "enumerating chambers: found"
 
 #: Exit statuses.
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SIGPIPE, EXIT_INTERRUPTED = 0, 1, 2, 141, 130
@@ -228,6 +230,7 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = F
         )
     else:
         parser.add_argument("file", metavar="FILE", help=kinds)
+    _add_budget_arguments(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--label-column",
@@ -304,18 +307,90 @@ def _note(message: str) -> None:
     sys.stderr.write(f"{PROG}: note: {message}\n")
 
 
+def _add_budget_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--max-chambers`` and ``--max-memory``: the size check before any enumeration."""
+    parser.add_argument(
+        "--max-chambers",
+        metavar="N",
+        default=None,
+        help="refuse to enumerate more than N chambers (default 10,000,000); the size is known "
+        "before the work starts",
+    )
+    parser.add_argument(
+        "--max-memory",
+        metavar="GIB",
+        default=None,
+        help="refuse to hold more than GIB gibibytes of chambers in memory (default 4); "
+        "streamed output (regions) is not held",
+    )
+
+
+def _positive(text: str | None, option: str, default: float, *, integer: bool) -> float:
+    """The value of a budget option (``InputError`` unless it is a positive number)."""
+    if text is None:
+        return default
+    try:
+        value = float(int(str(text).replace("_", ""))) if integer else float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        kind = "a positive integer" if integer else "a positive number"
+        raise InputError(f"{option} must be {kind}, got {text!r}")
+    return value
+
+
+def enumeration_budget(args: argparse.Namespace) -> tuple[int, int]:
+    """``(max_chambers, max_memory_bytes)`` from ``--max-chambers`` and ``--max-memory``."""
+    from arrangement.geometry.size import DEFAULT_MAX_CHAMBERS, DEFAULT_MAX_MEMORY
+
+    chambers = _positive(
+        getattr(args, "max_chambers", None), "--max-chambers", DEFAULT_MAX_CHAMBERS, integer=True
+    )
+    gib = _positive(
+        getattr(args, "max_memory", None), "--max-memory", DEFAULT_MAX_MEMORY / 2**30, integer=False
+    )
+    return int(chambers), int(gib * 2**30)
+
+
+#: Enumerations at least this large announce their size on standard error even when it is not
+#: a terminal (smaller ones only on a terminal, so small pipelines keep a clean stderr).
+ANNOUNCE_ABOVE = 100_000
+
+
+def size_check(arr: Arrangement, args: argparse.Namespace, *, held: bool = True) -> int:
+    """Say how big the enumeration of ``arr`` is, and refuse it above the budget.
+
+    Prints one line on standard error (on a terminal, or for a large run) and raises
+    :class:`~arrangement.geometry.size.BudgetError` above ``--max-chambers`` or, when the
+    result is ``held`` in memory, above ``--max-memory``. Returns the count or bound.
+    """
+    from arrangement.core.progress import progress_enabled
+    from arrangement.geometry.size import check_budget, estimate_chambers
+
+    max_chambers, max_memory = enumeration_budget(args)
+    est = estimate_chambers(arr)
+    # A refusal is one line that says the size itself.
+    check_budget(est, max_chambers=max_chambers, max_memory=max_memory if held else None)
+    if progress_enabled() or est.chambers >= ANNOUNCE_ABOVE:
+        sys.stderr.write(f"{PROG}: {est.describe()}\n")
+        sys.stderr.flush()
+    return est.chambers
+
+
 def load_arrangement(
     args: argparse.Namespace, *, chambers: bool = True
 ) -> tuple[Dataset, Arrangement]:
     """Read the dataset named by ``args`` and build its arrangement.
 
-    With ``chambers`` (the default) the chambers are enumerated at once, with a progress line
-    on a terminal, since almost every command needs them. The reader's notes (an ignored
-    pandas index, ``--round``) and a note on data with many significant digits go to standard
-    error; with ``--round`` the JSON output also says ``"rounded_to_decimals": K``.
+    With ``chambers`` (the default) the size of the enumeration is announced and checked
+    against the budget (:func:`size_check`), then the chambers are enumerated at once, with a
+    progress line on a terminal counting chambers found against that size. The reader's notes
+    (an ignored pandas index, ``--round``) and a note on data with many significant digits go
+    to standard error; with ``--round`` the JSON output also says ``"rounded_to_decimals": K``.
     """
     from arrangement.geometry.arrangement import Arrangement
 
+    enumeration_budget(args)  # a bad budget is refused before any reading
     text = getattr(args, "round_decimals", None)
     decimals = None if text is None else _decimals(text)
     path = args.file if args.file is not None else _display_path(default_dataset_path())
@@ -351,8 +426,9 @@ def load_arrangement(
         row_names=dataset.row_names,
     )
     if chambers:
-        with Progress(None, _ENUMERATING) as bar:
-            arr.regions(progress=bar)
+        total = size_check(arr, args)
+        with Progress(total, _ENUMERATING) as bar:
+            arr.regions(progress=bar, total=total)
     return dataset, arr
 
 

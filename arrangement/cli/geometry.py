@@ -6,12 +6,13 @@ They register themselves with :func:`arrangement.cli.app.subcommand` when import
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from arrangement.cli.app import (
     EXIT_ERROR,
@@ -21,10 +22,12 @@ from arrangement.cli.app import (
     add_dataset_arguments,
     add_output_arguments,
     emit_json,
+    enumeration_budget,
     exact_json,
     load_arrangement,
     open_output,
     same_file,
+    size_check,
     subcommand,
 )
 from arrangement.core.errors import InputError
@@ -33,6 +36,7 @@ from arrangement.core.progress import Progress
 
 if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
+    from arrangement.geometry.regions import Regions
 
 __all__ = ["stats_record"]
 
@@ -181,41 +185,137 @@ def _stats(args: argparse.Namespace) -> int:
 def _regions_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser)
     parser.add_argument(
-        "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)"
+        "--format",
+        choices=("jsonl", "csv", "parquet"),
+        default="jsonl",
+        help="output format (default jsonl); parquet writes shards to the directory -o DIR",
     )
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    parser.add_argument(
+        "--json",
+        action="store_const",
+        const="jsonl",
+        dest="format",
+        help="JSON Lines (the default; same as --format jsonl)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file, or directory for parquet (default: stdout)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        metavar="K",
+        help="enumerate cone by cone on a local Dask cluster of K processes",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="enumerate cone by cone on the Dask cluster whose scheduler is at ADDRESS "
+        "(e.g. tcp://host:8786)",
+    )
+
+
+def _workers(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        k = int(text)
+    except ValueError:
+        k = 0
+    if k < 1:
+        raise InputError(f"--workers must be a positive integer, got {text!r}")
+    return k
+
+
+@contextlib.contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask client asked for by ``--workers`` / ``--scheduler`` (``None``: serial)."""
+    workers = _workers(args.workers)
+    if workers is None and args.scheduler is None:
+        yield None
+        return
+    from arrangement.distributed.partition import connect, local_client
+
+    ctx = local_client(workers) if workers is not None else connect(args.scheduler)
+    with ctx as client:
+        yield client
 
 
 @subcommand(
     "regions",
     help="stream every chamber: signs per input row and an exact witness",
     configure=_regions_args,
-    description='Write one chamber per line. jsonl: {"signs": [+1/-1 per input row, in file '
-    'order], "witness": [exact point strictly inside, length D]}; csv: columns r0..r{N-1} '
-    "(signs) then w0..w{D-1} (witness).",
+    description='Write one chamber per line, as they are found. jsonl: {"signs": [+1/-1 per '
+    'input row, in file order], "witness": [exact point strictly inside, length D]}; csv: '
+    "columns r0..r{N-1} (signs) then w0..w{D-1} (witness); parquet: shards in the directory "
+    "-o DIR (docs/cli.md gives the schema). The size is announced and checked against "
+    "--max-chambers before any work; memory stays bounded whatever the number of chambers.",
 )
 def _regions(args: argparse.Namespace) -> int:
-    dataset, arr = load_arrangement(args)
-    regions = arr.regions()
-    row_signs = regions.signs
-    witnesses = regions.witnesses
+    from arrangement.geometry.stream import check_output_directory
+
+    workers = _workers(args.workers)
+    if args.format == "parquet":
+        if args.output in (None, "-"):
+            raise InputError("--format parquet needs an output directory: -o DIR")
+        check_output_directory(args.output)
+    enumeration_budget(args)
+    dataset, arr = load_arrangement(args, chambers=False)
+    if args.format == "parquet" and same_file(args.output, dataset.source):
+        raise InputError("refusing to overwrite the input file", source=args.output)
+    total = size_check(arr, args, held=False)
+    del workers
+    with _client(args) as client, Progress(total, "chambers written") as bar:
+        if args.format == "parquet":
+            _regions_parquet(arr, client, args.output, bar)
+        else:
+            with open_output(args.output, input_path=dataset.source) as out:
+                _regions_text(arr, client, out, args.format, bar)
+    return EXIT_OK
+
+
+def _chunks(arr: Arrangement, client: Any) -> Iterator[Regions]:
+    if client is None:
+        from arrangement.geometry.stream import iter_regions
+
+        return iter_regions(arr)
+    from arrangement.distributed.partition import iter_regions_distributed
+
+    return iter_regions_distributed(arr, client)
+
+
+def _regions_text(arr: Arrangement, client: Any, out: TextIO, fmt: str, bar: Progress) -> None:
     n_rows, dim = arr.n_points, arr.dimension
-    with (
-        open_output(args.output, input_path=dataset.source) as out,
-        Progress(len(regions), "writing") as bar,
-    ):
-        if args.format == "csv":
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow([f"r{i}" for i in range(n_rows)] + [f"w{j}" for j in range(dim)])
-        for k in range(len(regions)):
-            signs = [int(s) for s in row_signs[k].tolist()]
-            witness = [exact_json(w) for w in witnesses[k].tolist()]
-            if args.format == "csv":
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "csv":
+        writer.writerow([f"r{i}" for i in range(n_rows)] + [f"w{j}" for j in range(dim)])
+    for part in _chunks(arr, client):
+        row_signs = part.signs.tolist()
+        witnesses = part.witnesses.tolist()
+        for signs, wit in zip(row_signs, witnesses, strict=True):
+            witness = [exact_json(w) for w in wit]
+            if fmt == "csv":
                 writer.writerow(signs + witness)
             else:
                 out.write(json.dumps({"signs": signs, "witness": witness}) + "\n")
-            bar.update()
-    return EXIT_OK
+        out.flush()
+        bar.update(len(part))
+
+
+def _regions_parquet(arr: Arrangement, client: Any, output: str, bar: Progress) -> None:
+    if client is not None:
+        from arrangement.distributed.partition import write_parquet_distributed
+
+        write_parquet_distributed(arr, client, output, progress=bar)
+        return
+    from arrangement.geometry.stream import iter_regions, parquet_directory
+
+    with parquet_directory(output) as add:
+        for part in iter_regions(arr):
+            add(part)
+            bar.update(len(part))
 
 
 # ---------------------------------------------------------------------------- graph

@@ -240,26 +240,36 @@ class Arrangement:
         return tuple(i for i, h in enumerate(self.row_to_hyperplane) if h == hyperplane)
 
     # ------------------------------------------------------------------ chambers
-    def regions(self, *, progress: Callable[[int, int], None] | None = None) -> Regions:
+    def regions(
+        self,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        total: int | None = None,
+    ) -> Regions:
         """All chambers, each with an exact interior witness (computed once, then cached).
 
         Parameters
         ----------
         progress : callable, optional
-            ``progress(k, n)`` is called as hyperplanes are inserted.
+            ``progress(found, total)`` is called as hyperplanes are inserted, with the number of
+            chambers found so far.
+        total : int, optional
+            The ``total`` for ``progress`` (e.g. from
+            :func:`arrangement.geometry.size.estimate_chambers`; default: Cover's upper bound).
 
         Notes
         -----
         Output-sensitive and LP-free; see
         :func:`arrangement.geometry.enumeration.enumerate_chambers`
-        (``O(n D^2 r)`` integer operations for ``r`` chambers).
+        (``O(n D^2 r)`` integer operations for ``r`` chambers). To stream chambers in bounded
+        memory, use :func:`arrangement.geometry.stream.iter_regions`.
         """
         from arrangement.geometry.enumeration import enumerate_chambers
         from arrangement.geometry.regions import Regions
 
         def build() -> Regions:
             signs, wits = enumerate_chambers(
-                self.normal_matrix(), self.dimension, progress=progress
+                self.normal_matrix(), self.dimension, progress=progress, total=total
             )
             return Regions(
                 signs,

@@ -1,0 +1,387 @@
+"""Enumeration at scale: cones, streaming, Parquet, size before work, Dask (issue 8, 12 item 5).
+
+Partitioned and streamed runs are compared with the serial enumeration as sets of per-row sign
+vectors, with every witness rechecked exactly (Python integers); the serial enumeration itself is
+checked against the brute-force LP oracle in tests/test_oracle.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+from clitools import assert_one_line_error, run, snapshot
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import augment, realisable_chambers
+
+import arrangement.geometry.enumeration as enumeration
+from arrangement import Arrangement
+from arrangement.geometry import size as size_mod
+from arrangement.geometry.enumeration import Plan, cone_split, enumerate_cone
+from arrangement.geometry.size import (
+    BudgetError,
+    check_budget,
+    cover_number,
+    estimate_chambers,
+)
+from arrangement.geometry.stream import iter_regions, parquet_directory, read_shard_witnesses
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+BUNDLED = ["line7", "plane_degenerate", "plane_general", "space3", "iris20", "anscombe1"]
+
+
+def _load(name: str) -> Arrangement:
+    from arrangement.core.io import load_dataset
+
+    ds = load_dataset(DATA / f"{name}.csv")
+    return Arrangement.from_points(ds.points, dim=ds.n_features)
+
+
+def _exact_rows(arr: Arrangement, signs: np.ndarray, wits: np.ndarray) -> set[tuple[int, ...]]:
+    """Row sign vectors, after checking every witness exactly against every input row."""
+    out = set()
+    for row, w in zip(signs.tolist(), wits.tolist(), strict=True):
+        w = [int(x) for x in w]
+        assert tuple(row) == arr.signs_of(w)  # exact: Fractions
+        out.add(tuple(row))
+    return out
+
+
+def _serial(arr: Arrangement) -> set[tuple[int, ...]]:
+    reg = arr.regions()
+    return set(map(tuple, np.asarray(reg.signs).tolist()))
+
+
+def _cones_union(arr: Arrangement, target: int) -> tuple[set[tuple[int, ...]], int, int]:
+    plan = Plan(arr.normal_matrix(), arr.dimension)
+    total = estimate_chambers(arr).chambers
+    rows, count = set(), 0
+    cones = cone_split(plan, target=target, estimate=total)
+    for cone in cones:
+        s, w = enumerate_cone(plan, cone)
+        assert (s[:, : len(cone)] == cone).all()
+        row = s[:, list(arr.row_to_hyperplane)] * np.array(arr.row_orientation)[None, :]
+        rows |= _exact_rows(arr, row, w)
+        count += s.shape[0]
+    return rows, count, len(cones)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_cones_partition_the_chambers_bundled(name):
+    arr = _load(name)
+    want = _serial(arr)
+    got, count, n_cones = _cones_union(arr, target=max(1, len(want) // 6))
+    assert got == want and count == len(want)  # no gap, no duplicate
+    assert n_cones > 1 or len(want) <= 2
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda d: st.lists(
+            st.lists(st.integers(-3, 3), min_size=d, max_size=d), min_size=1, max_size=9
+        )
+    ),
+    st.integers(1, 40),
+)
+def test_cones_partition_random_degenerate(points, target):
+    arr = Arrangement.from_points(points)
+    want = _serial(arr)
+    got, count, _ = _cones_union(arr, target=target)
+    assert got == want and count == len(want)
+
+
+def test_serial_matches_lp_oracle_small():
+    pts = [[0, 0], [1, 0], [0, 1], [1, 1], [2, 1], [1, 2]]
+    arr = Arrangement.from_points(pts)
+    assert _serial(arr) == realisable_chambers(augment(pts), 3)
+
+
+def test_hash_collisions_fall_back_to_exact_lookup(monkeypatch):
+    # Every weight equal: codes collide all the time, and the result must not change.
+    arr = _load("space3")
+    want = _serial(arr)
+    monkeypatch.setattr(enumeration, "_weights", lambda n: np.ones(n, dtype=np.uint64))
+    s, w = enumeration.enumerate_chambers(arr.normal_matrix(), arr.dimension)
+    rows = s[:, list(arr.row_to_hyperplane)] * np.array(arr.row_orientation)[None, :]
+    assert _exact_rows(arr, rows, w) == want and len(s) == len(want)
+
+
+def test_big_numbers_stay_exact():
+    pts = [[10**30 + i, 3**70 * (i % 3) - i] for i in range(8)]
+    arr = Arrangement.from_points(pts)
+    got, count, _ = _cones_union(arr, target=5)
+    assert got == _serial(arr) and count == len(got)
+
+
+# ---------------------------------------------------------------------------- streaming
+
+
+def test_iter_regions_is_a_generator_of_bounded_chunks():
+    arr = _load("iris20")
+    gen = iter_regions(arr, chunk=200)
+    assert inspect.isgenerator(gen)
+    parts = list(gen)
+    assert len(parts) > 1
+    rows = set()
+    for part in parts:
+        rows |= _exact_rows(arr, np.asarray(part.signs), np.asarray(part.witnesses))
+    assert rows == _serial(arr) and sum(map(len, parts)) == len(rows)
+
+
+def test_regions_cli_streams_the_same_set(capsys):
+    arr = _load("space3")
+    code, out, err = run(capsys, "regions", DATA / "space3.csv", "--json")
+    assert code == 0 and err == ""
+    recs = [json.loads(line) for line in out.splitlines()]
+    rows = {tuple(r["signs"]) for r in recs}
+    assert rows == _serial(arr) and len(recs) == len(rows)
+    for r in recs:
+        assert tuple(r["signs"]) == arr.signs_of(r["witness"])
+
+
+# ---------------------------------------------------------------------------- Parquet
+
+
+def test_parquet_round_trip_pandas_and_dask(tmp_path, capsys):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    arr = _load("iris20")
+    out = tmp_path / "chambers"
+    code, _, err = run(capsys, "regions", DATA / "iris20.csv", "--format", "parquet", "-o", out)
+    assert code == 0 and err == ""
+    frame = pd.read_parquet(out)
+    n = arr.n_points
+    signs = frame[[f"r{i}" for i in range(n)]].to_numpy()
+    wits = frame[[f"w{j}" for j in range(arr.dimension)]].to_numpy()
+    assert signs.dtype == np.int8 and wits.dtype == np.int64
+    assert _exact_rows(arr, signs, wits) == _serial(arr) and len(frame) == len(_serial(arr))
+    lazy = dd.read_parquet(str(out))
+    assert len(lazy) == len(frame) and set(lazy.columns) == set(frame.columns)
+
+
+def test_parquet_witness_strings_unify_shards(tmp_path):
+    pts = [[0, 0], [1, 0], [0, 1], [1, 1]]
+    arr = Arrangement.from_points(pts)
+    big = Arrangement.from_points([[10**40, 1], [1, 10**40], [3, 7], [-2, 5]])
+    out = tmp_path / "mixed"
+    with parquet_directory(out) as add:
+        add(next(iter_regions(arr)))
+        add(next(iter_regions(big)))
+    import pyarrow.parquet as pq
+
+    shards = sorted(out.glob("part-*.parquet"))
+    assert len(shards) == 2
+    for shard in shards:
+        meta = json.loads(pq.read_schema(shard).metadata[b"arrangement"])
+        assert meta["witness"] == "decimal-string"
+    assert {tuple(w) for w in read_shard_witnesses(shards[0])} == {
+        tuple(int(x) for x in w) for w in np.asarray(arr.regions().witnesses).tolist()
+    }
+    wits = read_shard_witnesses(shards[1])
+    assert max(abs(x) for w in wits for x in w) >= 2**63
+    for s, w in zip(np.asarray(big.regions().signs).tolist(), wits, strict=False):
+        assert big.signs_of(w) in _serial(big) and len(s) == 4
+
+
+def test_parquet_interrupt_leaves_nothing(tmp_path, capsys, monkeypatch):
+    import arrangement.geometry.stream as stream
+
+    calls = []
+
+    def boom(regions, path):
+        calls.append(path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stream, "write_shard", boom)
+    out = tmp_path / "never"
+    code, outp, err = run(capsys, "regions", DATA / "line7.csv", "--format", "parquet", "-o", out)
+    assert code == 130 and err == "arrangement: interrupted\n" and calls
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragments"),
+    [
+        (["--workers", "0"], ["--workers must be a positive integer", "'0'"]),
+        (["--workers", "two"], ["--workers must be a positive integer"]),
+        (["--max-chambers", "0"], ["--max-chambers must be a positive integer"]),
+        (["--max-chambers", "1e3x"], ["--max-chambers must be a positive integer"]),
+        (["--max-memory", "-1"], ["--max-memory must be a positive number"]),
+        (["--scheduler", "tcp://127.0.0.1:PORT"], ["cannot reach the Dask scheduler"]),
+    ],
+)
+def test_bad_options_one_line_nothing_written(tmp_path, capsys, extra, fragments):
+    extra = [e.replace("PORT", str(_free_port())) for e in extra]
+    data = tmp_path / "d.csv"
+    data.write_bytes((DATA / "line7.csv").read_bytes())
+    before = snapshot(data)
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "regions", data, "--format", "parquet", "-o", out, *extra)
+    assert code == 1 and stdout == ""
+    assert_one_line_error(err, *fragments)
+    assert snapshot(data) == before and not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+def test_non_empty_output_directory_is_refused_and_kept(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    keep = out / "mine.txt"
+    keep.write_text("precious")
+    code, _, err = run(capsys, "regions", DATA / "line7.csv", "--format", "parquet", "-o", out)
+    assert code == 1
+    assert_one_line_error(err, "output directory is not empty")
+    assert sorted(out.iterdir()) == [keep] and keep.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_parquet_needs_an_output_directory(capsys):
+    code, _, err = run(capsys, "regions", DATA / "line7.csv", "--format", "parquet")
+    assert code == 1
+    assert_one_line_error(err, "--format parquet needs an output directory")
+
+
+# ---------------------------------------------------------------------------- size before work
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_estimate_is_exact_or_a_bound(name, monkeypatch):
+    arr = _load(name)
+    r = len(_serial(arr))
+    est = estimate_chambers(arr)
+    assert est.exact and est.chambers == r  # small: the lattice is cheap
+    monkeypatch.setattr(size_mod, "_LATTICE_LIMIT", 0)  # force Cover's number
+    cover = estimate_chambers(arr)
+    assert cover.chambers >= r
+    assert (cover.chambers == r) == arr.is_general_position() or arr.rank <= 2
+
+
+def test_cover_number_is_the_count_in_general_position(monkeypatch):
+    monkeypatch.setattr(size_mod, "_LATTICE_LIMIT", 0)
+    rng = np.random.default_rng(3)
+    for d in (2, 3, 4):
+        pts = rng.integers(-(10**6), 10**6, size=(d + 6, d)).tolist()
+        arr = Arrangement.from_points(pts)
+        assert arr.is_general_position()
+        est = estimate_chambers(arr)
+        assert not est.exact and est.chambers == len(_serial(arr))
+    assert cover_number(5, 3) == 2 * (1 + 4 + 6)
+
+
+def test_budget_refuses_before_work():
+    est = estimate_chambers(Arrangement.from_points([[0], [1], [2]]))
+    check_budget(est, max_chambers=6)
+    with pytest.raises(BudgetError, match="--max-chambers 5"):
+        check_budget(est, max_chambers=5)
+    with pytest.raises(BudgetError, match="--max-memory"):
+        check_budget(est, max_memory=10)
+
+
+def _write(path: Path, header: str, rows: np.ndarray) -> Path:
+    path.write_text(header + "\n" + "\n".join(",".join(map(str, r)) for r in rows.tolist()) + "\n")
+    return path
+
+
+def test_hundred_thousand_rows_in_d1_refused_quickly(tmp_path, capsys, monkeypatch):
+    # issue 12 item 5: 10^5 rows in d = 1 used to die with a MemoryError traceback (149 GiB).
+    def no_enumeration(*args, **kwargs):
+        raise AssertionError("enumeration started despite the budget")
+
+    monkeypatch.setattr(enumeration, "_chambers", no_enumeration)
+    rows = np.random.default_rng(0).integers(-(10**9), 10**9, size=(100_000, 1))
+    data = _write(tmp_path / "big1.csv", "x", rows)
+    code, out, err = run(capsys, "stats", data)
+    assert code == 1 and out == ""
+    assert_one_line_error(err, "chambers need", "GiB in memory", "--max-memory", "parquet")
+    assert "--workers" in err
+
+
+def test_thousand_rows_in_d3_refused_quickly(tmp_path, capsys, monkeypatch):
+    # issue 12 item 5: 1000 rows in d = 3 (3.3e8 chambers) used to run for ever.
+    def no_enumeration(*args, **kwargs):
+        raise AssertionError("enumeration started despite the budget")
+
+    monkeypatch.setattr(enumeration, "_chambers", no_enumeration)
+    rows = np.random.default_rng(1).integers(-99, 100, size=(1000, 3))
+    data = _write(tmp_path / "big3.csv", "a,b,c", rows)
+    for cmd in (["regions"], ["stats"], ["regions", "--format", "parquet", "-o", "x"]):
+        code, out, err = run(capsys, *cmd, data)
+        assert code == 1 and out == ""
+        assert_one_line_error(
+            err, "chambers exceed the budget --max-chambers 10,000,000", "--format parquet"
+        )
+        assert "--workers" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_max_chambers_option(capsys):
+    code, _, err = run(capsys, "stats", DATA / "line7.csv", "--max-chambers", "13")
+    assert code == 1
+    assert_one_line_error(err, "14 chambers exceed the budget --max-chambers 13")
+    code, out, _ = run(capsys, "stats", DATA / "line7.csv", "--max-chambers", "14", "--json")
+    assert code == 0 and json.loads(out)["n_regions"] == 14
+
+
+# ---------------------------------------------------------------------------- Dask
+
+
+@pytest.fixture(scope="module")
+def client():
+    from arrangement.distributed.partition import local_client
+
+    with local_client(2) as c:
+        yield c
+
+
+def test_dask_regions_equal_serial(client):
+    from arrangement.distributed.partition import count_chambers, iter_regions_distributed
+
+    for name in ("iris20", "plane_degenerate", "space3"):
+        arr = _load(name)
+        want = _serial(arr)
+        report = []
+        rows, count = set(), 0
+        for part in iter_regions_distributed(
+            arr, client, chunk=max(1, len(want) // 5), report=report
+        ):
+            rows |= _exact_rows(arr, np.asarray(part.signs), np.asarray(part.witnesses))
+            count += len(part)
+        assert rows == want and count == len(want)
+        assert report[0].chambers == len(want) and report[0].cones > 1
+        assert count_chambers(arr, client).chambers == len(want)
+
+
+def test_dask_parquet_and_scheduler_option(client, tmp_path, capsys):
+    import pandas as pd
+
+    from arrangement.distributed.partition import write_parquet_distributed
+
+    arr = _load("iris20")
+    rep = write_parquet_distributed(arr, client, tmp_path / "api", chunk=300)
+    frame = pd.read_parquet(tmp_path / "api")
+    n = arr.n_points
+    signs = frame[[f"r{i}" for i in range(n)]].to_numpy()
+    wits = frame[[f"w{j}" for j in range(arr.dimension)]].to_numpy()
+    assert _exact_rows(arr, signs, wits) == _serial(arr) and rep.chambers == len(frame)
+    assert len(list((tmp_path / "api").glob("part-*.parquet"))) == rep.cones > 1
+    address = client.scheduler.address
+    assert address.startswith(("tcp://127.0.0.1", "tcp://localhost"))
+    code, out, err = run(capsys, "regions", DATA / "space3.csv", "--scheduler", address)
+    assert code == 0 and err == ""
+    assert {tuple(json.loads(x)["signs"]) for x in out.splitlines()} == _serial(_load("space3"))
