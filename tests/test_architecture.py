@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("sympy", "networkx", "matplotlib", "scipy", "clarabel", "pyarrow", "dask", "distributed")
+HEAVY = (
+    "sympy", "networkx", "matplotlib", "scipy", "clarabel", "pyarrow", "dask", "distributed",
+    "pandas", "shtab",
+)
 
 
 def _imported_after(code: str) -> list[str]:

@@ -37,8 +37,8 @@ TWO = b"x\n0\n1\n"
 # Three non-collinear points in the plane (d = 2, D = 3): three generic planes in R^3.
 TRIANGLE = b"x1,x2\n0,0\n1,0\n0,1\n"
 
-BOUND_NAMES = {"per_sign", "total", "faces", "d1"}
-BOUND_FIELDS = {"value", "bounds", "hypothesis", "holds"}
+BOUND_NAMES = {"per_sign", "total", "faces", "d1", "existence"}
+BOUND_FIELDS = {"value", "bounds", "hypothesis", "holds", "scope"}
 
 
 
@@ -246,7 +246,9 @@ BOUND_KNOWN = {
 def test_bound_json_bundled(capsys, name):
     path = DATA / f"{name}.csv"
     rec = run_json(capsys, "bound", path)
-    assert set(rec) == {"n_chambers", "general_position", "cover_count", "bounds", "source"}
+    assert set(rec) == {
+        "n_chambers", "general_position", "cover_count", "bounds", "tightest", "source"
+    }
     r, d1, faces = BOUND_KNOWN[name]
     assert rec["n_chambers"] == r
     assert rec["source"] == str(path)
@@ -264,6 +266,18 @@ def test_bound_json_bundled(capsys, name):
         assert bounds["faces"]["value"] == faces
     if rec["general_position"]:
         assert rec["cover_count"] == r
+    # Some minimiser has at most n atoms (n distinct points): the existence bound.
+    n_distinct = len({line for line in path.read_text().splitlines()[1:] if line.strip()})
+    assert bounds["existence"]["scope"] == "some" and bounds["existence"]["holds"]
+    assert bounds["existence"]["value"] <= n_distinct
+    assert all(b["scope"] == "every" for k, b in bounds.items() if k != "existence")
+    every = [b for b in bounds.values() if b["holds"] and b["scope"] == "every"]
+    best = rec["tightest"]["every"]
+    factor = 2 if best == "per_sign" else 1
+    assert bounds[best]["value"] * factor == min(
+        b["value"] * (2 if "each" in b["bounds"] else 1) for b in every
+    )
+    assert rec["tightest"]["some"] == "existence"
 
 
 def test_bound_tiny_cases_by_hand(capsys, tmp_path, two):
@@ -277,7 +291,9 @@ def test_bound_tiny_cases_by_hand(capsys, tmp_path, two):
         "total": (6, True),
         "faces": (5, True),
         "d1": (3, True),
+        "existence": (2, True),  # two distinct points: some minimiser has at most 2 atoms
     }
+    assert rec["tightest"] == {"every": "d1", "some": "existence"}
     assert (rec["n_chambers"], rec["cover_count"]) == (4, 4)
     # Three generic planes in R^3: 6 rays, 12 walls, 8 chambers, plus the origin. The closed
     # all-inactive cone {<theta, xt_i> <= 0} is simplicial with 2^3 = 8 faces (origin
@@ -290,7 +306,9 @@ def test_bound_tiny_cases_by_hand(capsys, tmp_path, two):
         "total": (14, True),
         "faces": (19, True),
         "d1": (7, False),  # only for d = 1
+        "existence": (3, True),
     }
+    assert rec["tightest"] == {"every": "total", "some": "existence"}  # 14 = 2 * 7: total wins
     assert (rec["n_chambers"], rec["cover_count"], rec["general_position"]) == (8, 8, True)
 
 
@@ -301,6 +319,8 @@ def test_bound_human(capsys):
     assert "<= 13   [applies]" in out and "<= 26   [applies]" in out
     d1 = [line for line in out.splitlines() if line.strip().startswith("d1")]
     assert d1 and "[does not apply]" in d1[0]
+    marked = [line.split()[0] for line in out.splitlines() if "<- tightest" in line]
+    assert marked == ["total", "existence"]
 
 
 # ------------------------------------------------------------------------------ bad inputs

@@ -24,6 +24,17 @@ the noiseless problem ``P_0`` once a dual certificate is known, has ``supp mu+ â
    a vertex to the arc before it is injective, and ``|E| <= 2n - 1 = r - 1``.
 5. *Certificate*. For a given valid certificate the exact ``|E+|`` and ``|E-|`` bound the
    supports of all minimisers whose dual vector is ``p``.
+6. *Existence* (``n``, the number of distinct data points): *some* minimiser has at most ``n``
+   atoms. All minimisers share ``K mu`` (``K mu`` is unique for ``P_lam``; fixed to ``y`` for
+   ``P_0``), so the minimisers are the measures of least total variation with that ``K mu``; this
+   set is convex and weak-* compact, and its extreme points are sums of at most ``rank K <= n``
+   Dirac masses (the representer theorem for ``n`` linear measurements: ``K mu`` has equal
+   entries on repeated rows; CarathÃ©odory for finite supports, the simplex step of
+   ``solve(..., vertex=True)``, ``docs/theory.md`` section 9). It does not bound the *other*
+   minimisers: an interior-point solution may have more atoms.
+
+:func:`tightest` picks, among the bounds that hold, the smallest bound on ``|supp mu|`` of every
+minimiser (a per-sign bound ``k`` counts as ``2k``) and the existence bound.
 
 "At most one point of ``E`` per dual region" is not among them: it is false for ``d >= 2``
 (the certificate of ``data/counterexample.csv`` has two extreme points of opposite sign with
@@ -38,6 +49,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from arrangement.core.errors import InputError
 from arrangement.core.linalg import fmpq_matrix, rank, to_fraction
 from arrangement.core.numbers import as_fraction, fraction_str
@@ -49,11 +62,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Amplitude",
     "SupportBound",
+    "SupportBounds",
     "Uniqueness",
+    "existence_bound",
     "feature_matrix",
     "has_inactive_chamber",
     "bound_report",
     "support_bounds",
+    "tightest",
     "uniqueness",
 ]
 
@@ -76,6 +92,9 @@ class SupportBound:
         When the bound holds.
     holds : bool
         Whether the hypothesis holds for this input (``value`` is meaningful only then).
+    scope : str
+        ``"every"``: the bound holds for every minimiser; ``"some"``: some minimiser meets it
+        (the existence bound).
     """
 
     name: str
@@ -83,6 +102,12 @@ class SupportBound:
     bounds: str
     hypothesis: str
     holds: bool
+    scope: str = "every"
+
+    @property
+    def total_value(self) -> int:
+        """The bound on ``|supp mu|`` it implies (twice ``value`` for the per-sign bound)."""
+        return 2 * self.value if self.name == "per_sign" else self.value
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -91,7 +116,100 @@ class SupportBound:
             "bounds": self.bounds,
             "hypothesis": self.hypothesis,
             "holds": self.holds,
+            "scope": self.scope,
         }
+
+
+class SupportBounds(tuple[SupportBound, ...]):
+    """A tuple of :class:`SupportBound` that converts to a table.
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> b = support_bounds(Arrangement.from_points([[0], [1]]))
+    >>> b.to_pandas()[["value", "holds", "tightest"]]
+              value  holds  tightest
+    bound
+    per_sign      3   True     False
+    total         6   True     False
+    d1            3   True      True
+    """
+
+    __slots__ = ()
+
+    def to_pandas(self) -> Any:
+        """One row per bound (index ``bound``, its name).
+
+        Columns: ``value`` (``int64`` when it fits), ``bounds`` (the quantity bounded),
+        ``hypothesis``, ``holds``, ``scope`` and ``tightest`` (see :func:`tightest`).
+        """
+        from arrangement.core.tables import exact_int_array, frame
+
+        best = set(tightest(self).values())
+        return frame(
+            [
+                ("value", exact_int_array([b.value for b in self])),
+                ("bounds", [b.bounds for b in self]),
+                ("hypothesis", [b.hypothesis for b in self]),
+                ("holds", np.array([b.holds for b in self], dtype=bool)),
+                ("scope", [b.scope for b in self]),
+                ("tightest", np.array([b.name in best for b in self], dtype=bool)),
+            ],
+            index=[b.name for b in self],
+            index_name="bound",
+        )
+
+    def to_numpy(self) -> np.ndarray:
+        """The values, in order (``int64`` when every value fits, else exact Python ints)."""
+        from arrangement.core.tables import exact_int_array
+
+        return exact_int_array([b.value for b in self])
+
+
+def tightest(bounds: Sequence[SupportBound]) -> dict[str, str]:
+    """The names of the tightest bounds that hold: ``{"every": ..., "some": ...}``.
+
+    ``"every"`` is the smallest bound on ``|supp mu|`` valid for every minimiser (a per-sign
+    bound ``k`` counts as ``2k``; ties go to a bound on the total); ``"some"`` the smallest
+    existence bound. A key is absent when no bound of that scope holds.
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> arr = Arrangement.from_points([[0], [1]])
+    >>> tightest([*support_bounds(arr), existence_bound(arr)])
+    {'every': 'd1', 'some': 'existence'}
+    """
+    out: dict[str, str] = {}
+    for scope in ("every", "some"):
+        cands = [b for b in bounds if b.holds and b.scope == scope]
+        if cands:
+            # a tie between the per-sign bound k and a total bound 2k goes to the total bound
+            out[scope] = min(cands, key=lambda b: (b.total_value, b.name == "per_sign")).name
+    return out
+
+
+def existence_bound(arr: Arrangement) -> SupportBound:
+    """Some minimiser has at most ``n`` atoms (``n`` distinct data points; item 6 above).
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> existence_bound(Arrangement.from_points([[0], [1], [1]])).value
+    2
+    """
+    n = arr.n_hyperplanes
+    return SupportBound(
+        "existence",
+        n,
+        "|supp mu| of SOME minimiser",
+        "P_lam (lam > 0), or P_0 when it is feasible: the minimisers share K mu and form a convex "
+        "compact set whose extreme points have at most rank K <= n atoms (n = number of distinct "
+        "data points; representer theorem / Caratheodory, docs/theory.md 9); "
+        "`solve --vertex` moves a solution to such a vertex. Other minimisers may have more atoms",
+        True,
+        "some",
+    )
 
 
 def has_inactive_chamber(arr: Arrangement) -> bool:
@@ -108,7 +226,7 @@ def _faces_with_positive_row(arr: Arrangement) -> int:
 
 def support_bounds(
     arr: Arrangement, /, *, certificate: Certificate | None = None, faces: bool = False
-) -> tuple[SupportBound, ...]:
+) -> SupportBounds:
     """Every support bound for the arrangement, with its hypothesis.
 
     Parameters
@@ -122,7 +240,9 @@ def support_bounds(
 
     Returns
     -------
-    tuple of SupportBound
+    SupportBounds
+        A tuple of :class:`SupportBound` (with ``to_pandas()`` and ``to_numpy()``), every one of
+        them valid for *every* minimiser (see :func:`existence_bound` for the other kind).
 
     Examples
     --------
@@ -188,7 +308,7 @@ def support_bounds(
                 True,
             )
         )
-    return tuple(out)
+    return SupportBounds(out)
 
 
 def bound_report(arr: Arrangement, /, *, faces: bool = True) -> dict[str, Any]:
@@ -205,8 +325,9 @@ def bound_report(arr: Arrangement, /, *, faces: bool = True) -> dict[str, Any]:
     dict
         ``n_chambers``, ``general_position``, ``cover_count`` (Cover's closed form
         ``2 sum_{k < D} C(n - 1, k)``, which equals the number of chambers in general position and
-        bounds it otherwise; ``null`` without hyperplanes) and ``bounds`` (name -> value,
-        quantity, hypothesis, holds).
+        bounds it otherwise; ``null`` without hyperplanes), ``bounds`` (name -> value,
+        quantity, hypothesis, holds, scope; the existence bound last) and ``tightest`` (see
+        :func:`tightest`).
 
     Examples
     --------
@@ -217,11 +338,13 @@ def bound_report(arr: Arrangement, /, *, faces: bool = True) -> dict[str, Any]:
     """
     n = arr.n_hyperplanes
     cover = 2 * sum(math.comb(n - 1, k) for k in range(arr.dimension)) if n else None
+    bounds = [*support_bounds(arr, faces=faces), existence_bound(arr)]
     return {
         "n_chambers": arr.n_regions,
         "general_position": arr.is_general_position(),
         "cover_count": cover,
-        "bounds": {b.name: b.to_dict() for b in support_bounds(arr, faces=faces)},
+        "bounds": {b.name: b.to_dict() for b in bounds},
+        "tightest": tightest(bounds),
     }
 
 

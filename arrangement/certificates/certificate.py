@@ -45,9 +45,11 @@ __all__ = [
     "Certificate",
     "ChamberExtrema",
     "ExtremePoint",
+    "NearMaximiser",
     "certify",
     "dual_vector",
     "eta",
+    "near_maximisers",
 ]
 
 
@@ -113,6 +115,26 @@ class ExtremePoint:
 
 
 @dataclass(frozen=True, slots=True)
+class NearMaximiser:
+    """A point where ``eta`` peaks on a closed chamber with ``|eta| >= 1 - tol`` (exactly).
+
+    Attributes
+    ----------
+    point : ExtremePoint
+        The point (its sign, direction, pattern, face and chambers).
+    value_squared : Fraction
+        ``eta^2`` at the point, exactly (``>= (1 - tol)^2``).
+    """
+
+    point: ExtremePoint
+    value_squared: Fraction
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the point's keys and ``value_squared`` (exact string)."""
+        return {**self.point.to_dict(), "value_squared": fraction_str(self.value_squared)}
+
+
+@dataclass(frozen=True, slots=True)
 class ChamberExtrema:
     """Exact maximum and minimum of ``eta`` over one closed chamber intersected with the sphere.
 
@@ -167,6 +189,13 @@ class Certificate:
         that the exact projection was computed (for either sign).
     n_exact_projections : int
         Number of exact projections computed (at most two per chamber).
+    tolerance : Fraction or None
+        The ``tol`` given to :func:`certify`, if any.
+    near_maximisers : tuple of NearMaximiser
+        With ``tol``: every point where ``eta`` (or ``-eta``) peaks on a closed chamber with
+        ``|eta| >= 1 - tol``, decided exactly (at most one per chamber and sign); sorted by
+        decreasing value. These are where a solver's measure may put atoms when its dual vector
+        is only accurate to ``tol``.
     """
 
     arrangement: Arrangement
@@ -175,6 +204,23 @@ class Certificate:
     maximisers: tuple[ExtremePoint, ...]
     n_exact_chambers: int
     n_exact_projections: int
+    tolerance: Fraction | None = None
+    near_maximisers: tuple[NearMaximiser, ...] = ()
+
+    def valid_within(self, tol: Any) -> bool:
+        """Whether ``sup |eta| <= 1 + tol`` (decided exactly; ``tol >= 0``).
+
+        Examples
+        --------
+        >>> from arrangement import Arrangement
+        >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, 1])  # sup |eta|^2 = 5
+        >>> cert.valid_within(1), cert.valid_within("1.25")
+        (False, True)
+        """
+        t = as_fraction(tol, source="tol")
+        if t < 0:
+            raise InputError(f"the tolerance must be non-negative, got {fraction_str(t)}")
+        return self.sup_norm_squared <= (1 + t) ** 2
 
     @property
     def valid(self) -> bool:
@@ -275,7 +321,70 @@ class Certificate:
             }
             uniq = uniqueness(self)
             out["unique"] = uniq.unique
+        if self.tolerance is not None:
+            out["tolerance"] = {
+                "tol": fraction_str(self.tolerance),
+                "valid_within_tol": self.valid_within(self.tolerance),
+                "near_maximisers": [m.to_dict() for m in self.near_maximisers],
+            }
         return out
+
+    def to_pandas(self, *, near: bool = False) -> Any:
+        """The maximisers (or, with ``near``, the near-maximisers) as a DataFrame.
+
+        One row per point: ``sign`` (``int8``), ``extreme`` (``|eta| = 1`` exactly: a point of
+        ``E+`` or ``E-``), ``value_squared`` (exact ``eta^2``, a Fraction), the primitive
+        integer direction (columns named by weight coordinate, ``w_<feature>`` and ``w_bias``
+        or ``w0 ..``; ``int64`` when every value fits), ``interior``, and the tuples
+        ``pattern``, ``zero_set`` and ``chambers``.
+
+        Examples
+        --------
+        >>> from arrangement import Arrangement
+        >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, -1])
+        >>> cert.to_pandas()[["sign", "extreme", "w0", "w1", "pattern"]]
+               sign  extreme  w0  w1 pattern
+        point
+        0        -1     True   1   0    (1,)
+        """
+        from arrangement.core.tables import exact_int_array, frame
+
+        if near:
+            rows = [(m.point, m.value_squared) for m in self.near_maximisers]
+        else:
+            rows = [(e, self.sup_norm_squared) for e in self.maximisers]
+        names = self.arrangement.weight_names
+        dirs = exact_int_array(
+            np.array([list(e.direction) for e, _ in rows], dtype=object).reshape(
+                len(rows), self.arrangement.dimension
+            )
+        )
+        cols: list[tuple[str, Any]] = [
+            ("sign", np.array([e.sign for e, _ in rows], dtype=np.int8)),
+            ("extreme", np.array([v == 1 for _, v in rows], dtype=bool)),
+            ("value_squared", [v for _, v in rows]),
+        ]
+        cols += [(name, dirs[:, j]) for j, name in enumerate(names)]
+        cols += [
+            ("interior", np.array([e.interior for e, _ in rows], dtype=bool)),
+            ("pattern", [e.pattern for e, _ in rows]),
+            ("zero_set", [e.zero_set for e, _ in rows]),
+            ("chambers", [e.chambers for e, _ in rows]),
+        ]
+        return frame(cols, index_name="point")
+
+    def to_numpy(self, *, near: bool = False) -> np.ndarray:
+        """Sign and primitive direction of every maximiser (or near-maximiser), ``(k, 1 + D)``.
+
+        ``int64`` when every value fits, else ``object`` (exact Python integers).
+        """
+        from arrangement.core.tables import exact_int_array
+
+        pts = [m.point for m in self.near_maximisers] if near else list(self.maximisers)
+        rows = [[e.sign, *e.direction] for e in pts]
+        return exact_int_array(
+            np.array(rows, dtype=object).reshape(len(rows), 1 + self.arrangement.dimension)
+        )
 
     def __repr__(self) -> str:
         return (
@@ -455,6 +564,7 @@ def certify(
     *,
     iterations: int = 15,
     rounds: int = 4,
+    tol: Any = None,
 ) -> Certificate:
     """Decide exactly whether ``|eta_p| <= 1`` on the sphere, with every maximiser.
 
@@ -468,6 +578,11 @@ def certify(
         Float gradient steps per pruning round (performance only, never correctness).
     rounds : int, optional
         Pruning rounds before the remaining chambers take the exact path.
+    tol : number, optional
+        A tolerance ``0 <= tol < 1`` (read exactly): also find every point where ``eta`` or
+        ``-eta`` peaks on a closed chamber with ``|eta| >= 1 - tol``
+        (:attr:`Certificate.near_maximisers`; :meth:`Certificate.valid_within` tells whether
+        ``sup |eta| <= 1 + tol``). The exact verdict is unchanged.
 
     Returns
     -------
@@ -511,6 +626,10 @@ def certify(
     """
     arr = arrangement
     p = dual_vector(arr, dual)
+    tolerance = None if tol is None else as_fraction(tol, source="tol")
+    if tolerance is not None and not 0 <= tolerance < 1:
+        raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(tolerance)}")
+    floor = None if tolerance is None else (1 - tolerance) ** 2
     regions = arr.regions()
     signs = np.asarray(regions.hyperplane_signs)
     r, n = signs.shape
@@ -566,6 +685,10 @@ def certify(
     best = Fraction(0)
     results: list[tuple[int, ConeProjection]] = []
 
+    def cut() -> Fraction:
+        """Chambers whose exact upper bound is below this hold nothing that is reported."""
+        return best if floor is None else min(best, floor)
+
     def exact_path(k: int) -> None:
         nonlocal best
         c = int(pr.chamber[k])
@@ -596,9 +719,9 @@ def certify(
         exact_path(int(alive[pick]))
         keep = np.arange(len(alive)) != pick
         alive, upper = alive[keep], upper[keep]
-        if best > 0:
-            cand = np.flatnonzero(upper < _safe_float(best) * (1 - 1e-9))
-            below = _exact_below(pr, alive[cand], mu_all[alive[cand]], best)
+        if cut() > 0:
+            cand = np.flatnonzero(upper < _safe_float(cut()) * (1 - 1e-9))
+            below = _exact_below(pr, alive[cand], mu_all[alive[cand]], cut())
             keep = np.ones(len(alive), dtype=bool)
             keep[cand[below]] = False
             alive = alive[keep]
@@ -610,16 +733,68 @@ def certify(
         order = alive[np.argsort(-estimates(alive)[0], kind="stable")] if scale_ok else alive
         for k in order:
             k = int(k)
-            if best > 0 and _exact_below(pr, np.array([k]), mu_all[k : k + 1], best)[0]:
+            if cut() > 0 and _exact_below(pr, np.array([k]), mu_all[k : k + 1], cut())[0]:
                 continue
             exact_path(k)
 
     maximisers = _maximisers(arr, p, signs, pr, results, best)
+    near: tuple[NearMaximiser, ...] = ()
+    if floor is not None:
+        level: dict[tuple[int, tuple[int, ...]], Fraction] = {}
+        for k, res in results:
+            if res.direction is not None and res.norm_squared > 0 and res.norm_squared >= floor:
+                level[(int(pr.sigma[k]), res.direction)] = res.norm_squared
+        pts = _points(arr, p, signs, level)
+        near = tuple(
+            sorted(
+                (NearMaximiser(e, level[(e.sign, e.direction)]) for e in pts),
+                key=lambda m: (-m.value_squared, -m.point.sign, m.point.direction),
+            )
+        )
     chambers_exact = {int(pr.chamber[k]) for k, _ in results}
-    return Certificate(arr, p, best, maximisers, len(chambers_exact), len(results))
+    return Certificate(
+        arr, p, best, maximisers, len(chambers_exact), len(results), tolerance, near
+    )
 
 
 _CHUNK = 1 << 16
+
+
+def near_maximisers(certificate: Certificate, tol: Any) -> tuple[NearMaximiser, ...]:
+    """Every point where ``eta`` or ``-eta`` peaks on a closed chamber with ``|eta| >= 1 - tol``.
+
+    On a closed chamber ``eta`` is linear, so it has at most one maximiser and one minimiser
+    there (``docs/theory.md``, section 6); these are the ones that reach ``1 - tol`` in absolute
+    value, decided exactly and deduplicated (a point on a face shared by several closed chambers
+    is listed once). Reuses ``certificate.near_maximisers`` when it was certified with a
+    tolerance at least ``tol``; otherwise certifies again with ``tol`` (:func:`certify`, whose
+    exact pruning keeps every chamber that can reach the level).
+
+    Parameters
+    ----------
+    certificate : Certificate
+    tol : number
+        ``0 <= tol < 1``, read exactly.
+
+    Returns
+    -------
+    tuple of NearMaximiser
+        By decreasing ``eta^2``.
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> cert = certify(Arrangement.from_points([[0], [1]]), [1, -1])
+    >>> [(m.point.sign, m.point.direction, m.value_squared) for m in near_maximisers(cert, "1/10")]
+    [(-1, (1, 0), Fraction(1, 1))]
+    """
+    t = as_fraction(tol, source="tol")
+    if not 0 <= t < 1:
+        raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(t)}")
+    if certificate.tolerance is not None and certificate.tolerance >= t:
+        level = (1 - t) ** 2
+        return tuple(m for m in certificate.near_maximisers if m.value_squared >= level)
+    return certify(certificate.arrangement, certificate.dual, tol=t).near_maximisers
 
 
 def _safe_float(x: Fraction) -> float:
@@ -675,16 +850,26 @@ def _maximisers(
 ) -> tuple[ExtremePoint, ...]:
     if best == 0:
         return ()
-    found: dict[tuple[int, tuple[int, ...]], None] = {}
+    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
     for k, res in results:
         if res.norm_squared == best and res.direction is not None:
-            found[(int(pr.sigma[k]), res.direction)] = None
+            found[(int(pr.sigma[k]), res.direction)] = best
+    return _points(arr, p, signs, found)
+
+
+def _points(
+    arr: Arrangement,
+    p: tuple[Fraction, ...],
+    signs: np.ndarray,
+    found: dict[tuple[int, tuple[int, ...]], Fraction],
+) -> tuple[ExtremePoint, ...]:
+    """The points ``(sign, direction) -> eta^2`` with their faces, each checked exactly."""
     out = []
     for sgn, direction in sorted(found, key=lambda t: (-t[0], t[1])):
         # independent exact check against the definition of eta
         value = eta(arr, p, direction)
         norm_sq = sum(x * x for x in direction)
-        if sign(value) != sgn or value * value != best * norm_sq:
+        if sign(value) != sgn or value * value != found[(sgn, direction)] * norm_sq:
             raise SolverError(f"internal check failed for the maximiser {direction}")
         face = arr.hyperplane_signs_of(direction)
         row_signs = arr.signs_of(direction)

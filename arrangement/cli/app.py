@@ -35,7 +35,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
@@ -45,7 +45,14 @@ import numpy as np
 from arrangement.core.atomic import atomic_open
 from arrangement.core.errors import ArrangementError, InputError
 from arrangement.core.guard import DEFAULT_MAX_INPUT_BYTES, check_output, guard_inputs, parse_size
-from arrangement.core.io import Dataset, default_dataset_path, load_dataset
+from arrangement.core.io import (
+    MANY_DIGITS,
+    Dataset,
+    default_dataset_path,
+    load_dataset,
+    round_dataset,
+    significant_digits,
+)
 from arrangement.core.numbers import fraction_str, unlimited_digits
 from arrangement.core.progress import Progress
 
@@ -55,8 +62,10 @@ if TYPE_CHECKING:
 __all__ = [
     "SUBCOMMANDS",
     "Subcommand",
+    "UsageError",
     "add_dataset_arguments",
     "add_input_limit_argument",
+    "add_output_arguments",
     "build_parser",
     "emit_json",
     "enumeration_budget",
@@ -143,6 +152,7 @@ _COMMAND_MODULES = (
     "arrangement.cli.solve",
     "arrangement.cli.network",
     "arrangement.cli.plot",
+    "arrangement.cli.completion",
 )
 
 
@@ -172,8 +182,37 @@ def build_parser() -> argparse.ArgumentParser:
 # ---------------------------------------------------------------------------- shared helpers
 
 
+def _feature_list(text: str) -> list[str]:
+    names = [t.strip() for t in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated column names, got {text!r}")
+    return names
+
+
+class UsageError(Exception):
+    """A bad option value found after parsing: exit status 2.
+
+    One line on standard error; with ``usage=True`` the command's usage line comes first, as
+    for the errors argparse finds.
+    """
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+def _decimals(text: str) -> int:
+    """``--round K``: a non-negative integer written in ASCII digits."""
+    if not (text.isascii() and text.isdigit()):
+        raise UsageError(f"--round must be a non-negative integer (decimal places), got {text!r}")
+    return int(text)
+
+
 def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
-    """Add the dataset ``FILE`` argument and the ``--label-column`` / ``--no-label`` options.
+    """Add the dataset ``FILE`` argument and the options that say how to read it.
+
+    ``--label-column`` / ``--no-label`` (the labels), ``--features a,b,c`` (the feature
+    columns, in that order) and ``--round K`` (compute on the data rounded to ``K`` decimals).
 
     Parameters
     ----------
@@ -181,15 +220,16 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = F
     optional : bool, optional
         If true, ``FILE`` may be omitted and the bundled default dataset is used.
     """
+    kinds = "data file (.csv, .tsv, .npy or .json; - reads standard input)"
     if optional:
         parser.add_argument(
             "file",
             metavar="FILE",
             nargs="?",
-            help="data file (.csv, .npy or .json); default: the bundled data/plane_degenerate.csv",
+            help=f"{kinds}; default: the bundled data/plane_degenerate.csv",
         )
     else:
-        parser.add_argument("file", metavar="FILE", help="data file (.csv, .npy or .json)")
+        parser.add_argument("file", metavar="FILE", help=kinds)
     _add_budget_arguments(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
@@ -199,6 +239,30 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = F
     )
     group.add_argument("--no-label", action="store_true", help="treat every column as a feature")
     add_input_limit_argument(parser)
+    parser.add_argument(
+        "--features",
+        metavar="A,B,C",
+        type=_feature_list,
+        help="the feature columns, in this order (default: every column but the label); "
+        "the other columns are not read",
+    )
+    parser.add_argument(
+        "--round",
+        metavar="K",
+        dest="round_decimals",
+        help="compute on the data rounded to K decimals (exact data with many significant "
+        "digits are slow; the output says that the data were rounded)",
+    )
+
+
+def add_output_arguments(
+    parser: argparse.ArgumentParser, *, json_help: str = "print one JSON object"
+) -> None:
+    """Add ``--json`` and ``-o/--output OUT`` (default: standard output), the shared convention."""
+    parser.add_argument("--json", action="store_true", help=json_help)
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write the output to OUT (default: standard output)"
+    )
 
 
 def _byte_count(text: str) -> int:
@@ -230,6 +294,17 @@ def _display_path(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+#: Notes on the input of the current command, added to its JSON output (see ``emit_json``).
+_INPUT_NOTES: dict[str, Any] = {}
+
+#: Measured by bench/bench_digits.py (17 significant digits against 3 decimals, 2-core machine).
+_DIGITS_COST = "4-12x slower than the same data rounded to 3 decimals (bench/bench_digits.py)"
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"{PROG}: note: {message}\n")
 
 
 def _add_budget_arguments(parser: argparse.ArgumentParser) -> None:
@@ -309,14 +384,47 @@ def load_arrangement(
 
     With ``chambers`` (the default) the size of the enumeration is announced and checked
     against the budget (:func:`size_check`), then the chambers are enumerated at once, with a
-    progress line on a terminal counting chambers found against that size.
+    progress line on a terminal counting chambers found against that size. The reader's notes
+    (an ignored pandas index, ``--round``) and a note on data with many significant digits go
+    to standard error; with ``--round`` the JSON output also says ``"rounded_to_decimals": K``.
     """
     from arrangement.geometry.arrangement import Arrangement
 
     enumeration_budget(args)  # a bad budget is refused before any reading
+    text = getattr(args, "round_decimals", None)
+    decimals = None if text is None else _decimals(text)
     path = args.file if args.file is not None else _display_path(default_dataset_path())
-    dataset = load_dataset(path, label_column=args.label_column, no_label=args.no_label)
-    arr = Arrangement.from_points(dataset.points, dim=dataset.n_features)
+    dataset = load_dataset(
+        path,
+        label_column=args.label_column,
+        no_label=args.no_label,
+        features=getattr(args, "features", None),
+    )
+    if decimals is not None:
+        dataset = round_dataset(dataset, decimals)
+        _INPUT_NOTES["rounded_to_decimals"] = decimals
+    else:
+        # Only non-integers can be rounded: huge integers are exact and get no note.
+        fractional = [[x for x in row if x.denominator != 1] for row in dataset.points]
+        digits = significant_digits(fractional)
+        if digits >= MANY_DIGITS:
+            dataset = replace(
+                dataset,
+                notes=dataset.notes
+                + (
+                    f"the data have up to {digits} significant digits, all used exactly; exact "
+                    f"computation on such data measured {_DIGITS_COST}: --round K computes on "
+                    "the data rounded to K decimals",
+                ),
+            )
+    for message in dataset.notes:
+        _note(f"{dataset.source}: {message}")
+    arr = Arrangement.from_points(
+        dataset.points,
+        dim=dataset.n_features,
+        feature_names=dataset.feature_names,
+        row_names=dataset.row_names,
+    )
     if chambers:
         total = size_check(arr, args)
         with Progress(total, _ENUMERATING) as bar:
@@ -351,8 +459,14 @@ def open_output(path: str | None, *, input_path: str | Path | None = None) -> It
 
 
 def emit_json(obj: Any, stream: TextIO | None = None) -> None:
-    """Print one JSON object (indented, keys in insertion order) and a newline."""
+    """Print one JSON object (indented, keys in insertion order) and a newline.
+
+    When the command computed on rounded data (``--round K``), a top-level object gets the key
+    ``"rounded_to_decimals": K``.
+    """
     stream = sys.stdout if stream is None else stream
+    if isinstance(obj, dict) and _INPUT_NOTES:
+        obj = {**obj, **_INPUT_NOTES}
     stream.write(json.dumps(obj, indent=2) + "\n")
 
 
@@ -375,6 +489,14 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of subcommand ``name``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return cast(argparse.ArgumentParser, action.choices[name])
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
 
@@ -388,6 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         parser = build_parser()
+        _INPUT_NOTES.clear()
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help, --version and usage errors
@@ -404,6 +527,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
+    except UsageError as exc:
+        if exc.usage:
+            sys.stderr.write(_command_parser(parser, args.command).format_usage())
+        _error(str(exc))
+        return EXIT_USAGE
     except ArrangementError as exc:
         _error(_one_line(exc))
         return EXIT_ERROR

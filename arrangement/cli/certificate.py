@@ -8,20 +8,21 @@ print.
 from __future__ import annotations
 
 import argparse
-import sys
 from fractions import Fraction
 from typing import Any
 
 from arrangement.cli.app import (
     EXIT_OK,
     add_dataset_arguments,
+    add_output_arguments,
     emit_json,
     load_arrangement,
+    open_output,
     subcommand,
 )
 from arrangement.core.errors import InputError
 from arrangement.core.io import load_dataset, load_vector
-from arrangement.core.numbers import SIZE_NOTE, as_fraction, fraction_str, readable
+from arrangement.core.numbers import as_fraction, fraction_str, with_decimal
 
 __all__: list[str] = []
 
@@ -29,14 +30,10 @@ __all__: list[str] = []
 def _short(value: Any) -> str:
     """An exact number (or its ``"p/q"`` text) as a person reads it.
 
-    Exact when short, else a decimal with its size (:func:`~arrangement.core.numbers.readable`);
-    ``--json`` keeps the whole value.
+    Exact when short, else with a decimal beside it and, when very long, its size
+    (:func:`~arrangement.core.numbers.with_decimal`); ``--json`` keeps the whole value.
     """
-    return readable(as_fraction(value), limit=SIZE_NOTE)
-
-
-def _vec(values: Any) -> str:
-    return "[" + ", ".join(_short(v) for v in values) + "]"
+    return with_decimal(as_fraction(value))
 
 
 def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> list[str]:
@@ -45,20 +42,38 @@ def _extreme_lines(extremes: list[dict[str, Any]], sup_squared: str = "1") -> li
     for e in extremes:
         where = "interior" if e["interior"] else f"boundary, zero set rows {e['zero_set']}"
         sign = "+" if e["sign"] > 0 else "-"
-        value = (
-            f"eta = {sign}1" if sup_squared == "1" else f"eta^2 = {_short(sup_squared)}, eta {sign}"
-        )
+        level = e.get("value_squared", sup_squared)
+        shown = with_decimal(as_fraction(level))
+        value = f"eta = {sign}1" if level == "1" else f"eta^2 = {shown}, eta {sign}"
         lines.append(
-            f"    {value} at direction {_vec(e['direction'])} (active rows {e['pattern']}; {where})"
+            f"    {value} at direction {_direction(e['direction'])} (active rows "
+            f"{e['pattern']}; {where})"
         )
     return lines
 
 
-def _bound_lines(bounds: dict[str, Any]) -> list[str]:
+def _direction(direction: list[int], limit: int = 12) -> str:
+    """An integer direction, or its unit vector in decimals when an entry is too long to read."""
+    if all(len(str(abs(x))) <= limit for x in direction):
+        return str(direction)
+    top = max(abs(x) for x in direction)
+    scaled = [float(Fraction(x, top)) for x in direction]  # exact ratios, then floats in [-1, 1]
+    norm = sum(v * v for v in scaled) ** 0.5
+    unit = ", ".join(f"{v / norm:.6f}" for v in scaled)
+    return f"≈ ({unit}) (unit vector; the exact integer direction is in --json)"
+
+
+def _bound_lines(bounds: dict[str, Any], tightest: dict[str, str] | None = None) -> list[str]:
+    marks = {} if tightest is None else {
+        tightest[k]: m
+        for k, m in (("every", "tightest for every minimiser"), ("some", "tightest: existence"))
+        if k in tightest
+    }
     lines = []
     for name, b in bounds.items():
         state = "applies" if b["holds"] else "does not apply"
-        lines.append(f"  {name:<12} {b['bounds']} <= {b['value']}   [{state}]")
+        mark = f"  <- {marks[name]}" if name in marks else ""
+        lines.append(f"  {name:<12} {b['bounds']} <= {b['value']}   [{state}]{mark}")
         lines.append(f"  {'':<12} hypothesis: {b['hypothesis']}")
     return lines
 
@@ -80,7 +95,13 @@ def _certify_args(parser: argparse.ArgumentParser) -> None:
         help="with the labels of FILE: if the minimiser is unique, its exact amplitudes "
         "(solving Phi_E c = y - L p)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--tol",
+        metavar="EPS",
+        help="also report validity up to EPS (sup |eta| <= 1 + EPS) and every point where eta "
+        "peaks on a closed chamber with |eta| >= 1 - EPS; 0 < EPS < 1, read exactly (e.g. 1e-9)",
+    )
+    add_output_arguments(parser)
 
 
 @subcommand(
@@ -96,6 +117,9 @@ def _certify(args: argparse.Namespace) -> int:
     from arrangement.certificates.certificate import certify
     from arrangement.certificates.precertificate import nondegeneracy
 
+    tol = None if args.tol is None else as_fraction(args.tol, source="--tol")
+    if tol is not None and not 0 < tol < 1:
+        raise InputError(f"--tol must be in (0, 1), got {args.tol}")
     dataset, arr = load_arrangement(args)
     dual = load_vector(args.dual, length=arr.n_points, name="dual")
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
@@ -106,7 +130,7 @@ def _certify(args: argparse.Namespace) -> int:
             "--lam needs labels: the file has no 'y' column (or name one with --label-column)",
             source=dataset.source,
         )
-    cert = certify(arr, dual)
+    cert = certify(arr, dual, tol=tol)
     rec = cert.to_dict()
     report = nondegeneracy(cert)
     rec["nondegeneracy"] = report.to_dict()
@@ -114,12 +138,13 @@ def _certify(args: argparse.Namespace) -> int:
         rec["lam"] = fraction_str(lam)
         rec["uniqueness"] = uniqueness(cert, labels=dataset.labels, lam=lam).to_dict()
     if args.json:
-        emit_json(rec)
+        with open_output(args.output, input_path=dataset.source) as stream:
+            emit_json(rec, stream)
         return EXIT_OK
     out = [
-        f"Exact certificate of {args.dual} on {dataset.source} "
+        f"Exact certificate of {args.dual} on {dataset.described} "
         f"({rec['n_chambers']} chambers, {rec['n_exact_chambers']} on the exact path):",
-        f"  sup |eta|^2 = {_short(rec['sup_norm_squared'])}  ->  "
+        f"  sup |eta|^2 = {with_decimal(cert.sup_norm_squared)}  ->  "
         + ("VALID (|eta| <= 1 everywhere)" if rec["valid"] else "INVALID (|eta| > 1 somewhere)"),
     ]
     if rec["extremes"]:
@@ -131,7 +156,10 @@ def _certify(args: argparse.Namespace) -> int:
                 "points (no theorem forbids it for d >= 2; docs/theory.md, 7.4)"
             )
     elif rec["valid"]:
-        out.append("  no extreme point: |eta| < 1 everywhere, only the zero measure is certified")
+        out.append(
+            "  no extreme point: |eta| < 1 everywhere (exactly), so p certifies only the zero "
+            "measure" + ("" if tol is not None else "; --tol EPS shows the points near |eta| = 1")
+        )
     else:
         out.append("  worst points:")
         out += _extreme_lines(rec["maximisers"], rec["sup_norm_squared"])
@@ -151,8 +179,8 @@ def _certify(args: argparse.Namespace) -> int:
     if amps:
         out.append(f"  exact amplitudes of the unique minimiser for lam = {rec['lam']}:")
         out += [
-            f"    direction {_vec(a['direction'])}: "
-            f"amplitude^2 = {_short(a['amplitude_squared'])}"
+            f"    direction {a['direction']}: amplitude^2 = "
+            f"{with_decimal(as_fraction(a['amplitude_squared']))}"
             + (" (positive)" if a["sign"] > 0 else " (negative)")
             for a in amps
         ]
@@ -160,10 +188,39 @@ def _certify(args: argparse.Namespace) -> int:
         out.append(
             f"  p is not the optimal dual vector of P_lam for lam = {rec['lam']} and these y"
         )
+    if tol is not None:
+        out += _tolerance_lines(cert, tol)
     out.append("Support bounds:")
     out += _bound_lines(rec["support_bound"])
-    sys.stdout.write("\n".join(out) + "\n")
+    with open_output(args.output, input_path=dataset.source) as stream:
+        stream.write("\n".join(out) + "\n")
     return EXIT_OK
+
+
+def _tolerance_lines(cert: Any, tol: Any) -> list[str]:
+    """The ``--tol`` report: validity up to ``tol`` and the near-maximisers.
+
+    It is printed apart from the exact verdict, which it never changes.
+    """
+    eps = fraction_str(tol)
+    near = cert.near_maximisers
+    ok = cert.valid_within(tol)
+    lines = [
+        f"Within the tolerance EPS = {eps} (numerical, apart from the exact verdict above):",
+        "  valid up to EPS: "
+        + ("yes (sup |eta| <= 1 + EPS)" if ok else "no (sup |eta| > 1 + EPS)"),
+        f"  points where eta peaks on a closed chamber with |eta| >= 1 - EPS: {len(near)}"
+        + (" (where a measure whose dual vector is accurate to EPS may put atoms)" if near else ""),
+    ]
+    shown = [m.to_dict() for m in near[:_NEAR_SHOWN]]
+    lines += _extreme_lines(shown)
+    if len(near) > _NEAR_SHOWN:
+        lines.append(f"    ... {len(near) - _NEAR_SHOWN} more in --json")
+    return lines
+
+
+#: Near-maximisers listed in the text output of ``certify --tol`` (all of them are in --json).
+_NEAR_SHOWN = 20
 
 
 # ---------------------------------------------------------------------------- precertify
@@ -178,7 +235,7 @@ def _precertify_args(parser: argparse.ArgumentParser) -> None:
         help="one target atom per row: its sign (1 or -1), then the D coordinates of an exact "
         "rational unit vector",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output_arguments(parser)
 
 
 @subcommand(
@@ -197,12 +254,13 @@ def _precertify(args: argparse.Namespace) -> int:
     pre = precertificate(arr, atoms.points, source=atoms.source, lines=lines)
     rec = pre.to_dict()
     if args.json:
-        emit_json(rec)
+        with open_output(args.output, input_path=dataset.source) as stream:
+            emit_json(rec, stream)
         return EXIT_OK
     out = [
-        f"Vanishing-derivative pre-certificate of {args.atoms} on {dataset.source}:",
-        f"  p_V = ({', '.join(rec['dual'])})",
-        f"  sup |eta|^2 = {_short(rec['sup_norm_squared'])}  ->  "
+        f"Vanishing-derivative pre-certificate of {args.atoms} on {dataset.described}:",
+        f"  p_V = ({', '.join(with_decimal(as_fraction(v)) for v in rec['dual'])})",
+        f"  sup |eta|^2 = {with_decimal(as_fraction(rec['sup_norm_squared']))}  ->  "
         + ("valid: p_V is the minimal-norm certificate" if rec["valid"] else "NOT valid"),
         f"  |eta| < 1 off the targets: {'yes' if rec['strict'] else 'no'}",
         f"  phi(theta_j) independent: {'yes' if rec['independent'] else 'no'}",
@@ -211,7 +269,8 @@ def _precertify(args: argparse.Namespace) -> int:
     if rec["extremes"]:
         out.append("  extreme points:")
         out += _extreme_lines(rec["extremes"])
-    sys.stdout.write("\n".join(out) + "\n")
+    with open_output(args.output, input_path=dataset.source) as stream:
+        stream.write("\n".join(out) + "\n")
     return EXIT_OK
 
 
@@ -220,7 +279,7 @@ def _precertify(args: argparse.Namespace) -> int:
 
 def _bound_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output_arguments(parser)
     _instance_args(parser)
 
 
@@ -291,7 +350,9 @@ def _instance(args: argparse.Namespace, dataset: Any, arr: Any) -> Any:
     help="provable bounds on the support of every minimiser, with their hypotheses",
     configure=_bound_args,
     description="Every support bound the arrangement gives (per sign r - 1, total 2(r - 1), "
-    "the face bound, d = 1), each with its hypothesis and value.",
+    "the face bound, d = 1), each with its hypothesis and value, then the existence bound (some "
+    "minimiser has at most n atoms: a vertex solution); the tightest bound of each kind is "
+    "marked.",
 )
 def _bound(args: argparse.Namespace) -> int:
     from arrangement.certificates.bounds import bound_report
@@ -304,15 +365,16 @@ def _bound(args: argparse.Namespace) -> int:
         rec["instance"] = inst.to_dict()
         rec["instance"]["source"] = "dual" if args.dual is not None else "solve"
     if args.json:
-        emit_json(rec)
+        with open_output(args.output, input_path=dataset.source) as stream:
+            emit_json(rec, stream)
         return EXIT_OK
     gp = "in general position" if rec["general_position"] else "not in general position"
     out = [
-        f"Support bounds for {dataset.source}: {rec['n_chambers']} chambers, data {gp}"
+        f"Support bounds for {dataset.described}: {rec['n_chambers']} chambers, data {gp}"
         + (f" (Cover's count {rec['cover_count']})" if rec.get("cover_count") else "")
         + ":"
     ]
-    out += _bound_lines(rec["bounds"])
+    out += _bound_lines(rec["bounds"], rec.get("tightest"))
     if inst is not None:
         from arrangement.cli.network import format_instance
 
@@ -323,5 +385,15 @@ def _bound(args: argparse.Namespace) -> int:
             f"{float(inst.lower_bound):.10g}, sup |eta_p|^2 = {float(inst.sup_norm_squared):.10g}"
         )
         out += format_instance(inst)
-    sys.stdout.write("\n".join(out) + "\n")
+        every = rec["tightest"].get("every")
+        n_inst = inst.n_plus + inst.n_minus
+        if every is not None and n_inst < rec["bounds"][every]["value"] * (
+            2 if every == "per_sign" else 1
+        ):
+            out.append(
+                f"  <- tightest for every minimiser of P_lam at lam = {fraction_str(inst.lam)}: "
+                f"this instance bound, {n_inst} atoms in all (the bounds above hold for every lam)"
+            )
+    with open_output(args.output, input_path=dataset.source) as stream:
+        stream.write("\n".join(out) + "\n")
     return EXIT_OK

@@ -18,7 +18,9 @@ from arrangement.cli.app import (
     EXIT_ERROR,
     EXIT_OK,
     PROG,
+    UsageError,
     add_dataset_arguments,
+    add_output_arguments,
     emit_json,
     enumeration_budget,
     exact_json,
@@ -137,7 +139,7 @@ def _stats_table(rec: dict[str, Any]) -> str:
             else "FAILED: " + ", ".join(failed),
         )
     )
-    rows.insert(0, ("source", rec["source"]))
+    rows.insert(0, ("source", rec.get("described", rec["source"])))
     width = max(len(k) for k, _ in rows)
     lines = [
         "Exact counts for the hyperplanes <theta, (x_i, 1)> = 0 in R^D "
@@ -149,7 +151,7 @@ def _stats_table(rec: dict[str, Any]) -> str:
 
 def _stats_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser, optional=True)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output_arguments(parser)
 
 
 @subcommand(
@@ -163,10 +165,12 @@ def _stats_args(parser: argparse.ArgumentParser) -> None:
 def _stats(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     rec = stats_record(dataset, arr)
-    if args.json:
-        emit_json(rec)
-    else:
-        sys.stdout.write(_stats_table(rec) + "\n")
+    shown = {**rec, "described": dataset.described}
+    with open_output(args.output, input_path=dataset.source) as out:
+        if args.json:
+            emit_json(rec, out)
+        else:
+            out.write(_stats_table(shown) + "\n")
     failed = [name for name, ok in rec["checks"].items() if not ok]
     if failed:
         # A failed identity is a bug in the toolkit, never a property of the data.
@@ -331,9 +335,13 @@ def _graph_args(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="OUT",
-        required=True,
         type=_graph_output,
         help="output file: .graphml (GraphML) or .json (node-link JSON)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="node-link JSON (on standard output without -o, or into OUT.json)",
     )
 
 
@@ -343,16 +351,28 @@ def _graph_args(parser: argparse.ArgumentParser) -> None:
     configure=_graph_args,
     description="Export the chamber adjacency graph: one node per chamber (signs, witness, "
     "activation pattern), one edge per shared wall (hyperplane, input rows on it). The format "
-    "follows the suffix of OUT: .graphml or .json.",
+    "follows the suffix of OUT: .graphml or .json; --json without -o prints the node-link JSON.",
 )
 def _graph(args: argparse.Namespace) -> int:
-    suffix = Path(args.output).suffix.lower()
+    if args.output is None and not args.json:
+        raise UsageError(
+            "graph needs -o OUT (.graphml or .json) or --json (JSON on standard output)",
+            usage=True,
+        )
+    suffix = Path(args.output).suffix.lower() if args.output is not None else ".json"
+    if args.json and suffix != ".json":
+        raise UsageError(
+            f"--json writes node-link JSON, but -o {args.output} asks for GraphML", usage=True
+        )
     dataset, arr = load_arrangement(args)
-    if same_file(args.output, dataset.source):
+    if args.output is not None and same_file(args.output, dataset.source):
         raise InputError("refusing to overwrite the input file", source=args.output)
-    from arrangement.geometry.graph import walls, write_graphml, write_json
+    from arrangement.geometry.graph import graph_json, walls, write_graphml, write_json
 
     with Progress(None, "chamber graph: hyperplanes done") as bar:
         walls(arr, progress=bar)
-    (write_graphml if suffix == ".graphml" else write_json)(arr, args.output)
+    if args.output is None:
+        sys.stdout.write(json.dumps(graph_json(arr)) + "\n")
+    else:
+        (write_graphml if suffix == ".graphml" else write_json)(arr, args.output)
     return EXIT_OK

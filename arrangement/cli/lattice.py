@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from arrangement.cli.app import (
     EXIT_OK,
     add_dataset_arguments,
+    add_output_arguments,
     emit_json,
     load_arrangement,
     open_output,
@@ -28,7 +28,7 @@ __all__: list[str] = []
 def _faces_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser)
     parser.add_argument("--dim", type=int, metavar="K", help="only the faces of dimension K (0..D)")
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    add_output_arguments(parser, json_help="JSON Lines, one face per line (the only format)")
 
 
 @subcommand(
@@ -64,7 +64,7 @@ def _faces(args: argparse.Namespace) -> int:
 
 def _lattice_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output_arguments(parser)
 
 
 @subcommand(
@@ -95,10 +95,14 @@ def _lattice(args: argparse.Namespace) -> int:
     coeffs = [int(c) for c in reversed(arr.characteristic_polynomial().all_coeffs())]
     coeffs += [0] * (arr.dimension + 1 - len(coeffs))
     if args.json:
-        emit_json({"source": dataset.source, "flats": records, "characteristic_polynomial": coeffs})
+        with open_output(args.output, input_path=dataset.source) as out:
+            emit_json(
+                {"source": dataset.source, "flats": records, "characteristic_polynomial": coeffs},
+                out,
+            )
         return EXIT_OK
     lines = [
-        f"Intersection lattice of {dataset.source}: {len(records)} flats "
+        f"Intersection lattice of {dataset.described}: {len(records)} flats "
         f"(rank 0 = the whole space R^{arr.dimension})",
         "  flat  rank  dim  mobius  input rows on it",
     ]
@@ -111,5 +115,6 @@ def _lattice(args: argparse.Namespace) -> int:
     lines.append(
         "characteristic polynomial (ascending powers of t): " + ", ".join(str(c) for c in coeffs)
     )
-    sys.stdout.write("\n".join(lines) + "\n")
+    with open_output(args.output, input_path=dataset.source) as out:
+        out.write("\n".join(lines) + "\n")
     return EXIT_OK

@@ -20,7 +20,7 @@ from typing import Any
 
 from arrangement.cli.app import same_file, subcommand
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, fraction_str, readable
+from arrangement.core.numbers import as_fraction, fraction_str, readable, with_decimal
 
 __all__ = ["DESCRIPTION", "HELP", "configure", "format_solution", "run"]
 
@@ -83,6 +83,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write the output to OUT (default: standard output)"
+    )
+    parser.add_argument(
         "--tol",
         type=float,
         default=None,
@@ -107,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``arrangement solve``; return the exit status (errors are raised, not printed)."""
     from dataclasses import replace
 
-    from arrangement.cli.app import emit_json
+    from arrangement.cli.app import emit_json, open_output
     from arrangement.training.solve import DEFAULT_TOL
 
     if not (args.lam or args.interpolate or args.path):
@@ -156,23 +159,27 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.standardize_info is not None:
         sol = replace(sol, standardization=args.standardize_info)
-    if args.dual_out:
-        _write_dual(args.dual_out, sol)
-    if args.save:
-        from arrangement.training.solution import data_fingerprint, save_solution
+    with open_output(args.output, input_path=dataset.source) as out:
+        if args.json:
+            record = sol.to_dict()
+            record["source"] = dataset.source
+            record["n_regions"] = arr.n_regions
+            emit_json(record, out)
+        else:
+            out.write(format_solution(sol, source=dataset.described, n_regions=arr.n_regions))
+            if args.interpolate and sol.n_atoms > len(sol.dual) and not args.vertex:
+                out.write(
+                    f"note: {sol.n_atoms} atoms for {len(sol.dual)} rows: the minimiser is not "
+                    "unique; --vertex gives one with at most N atoms\n"
+                )
+        # the dual and the solution files only once the report is written
+        if args.dual_out:
+            _write_dual(args.dual_out, sol)
+        if args.save:
+            from arrangement.training.solution import data_fingerprint, save_solution
 
-        save_solution(sol, args.save, fingerprint=data_fingerprint(arr.points, dataset.labels))
-    if args.json:
-        record = sol.to_dict()
-        record["source"] = dataset.source
-        record["n_regions"] = arr.n_regions
-        emit_json(record)
-    else:
-        sys.stdout.write(format_solution(sol, source=dataset.source, n_regions=arr.n_regions))
-        if args.interpolate and sol.n_atoms > len(sol.dual) and not args.vertex:
-            sys.stdout.write(
-                f"note: {sol.n_atoms} atoms for {len(sol.dual)} rows: the minimiser is not "
-                "unique; --vertex gives one with at most N atoms\n"
+            save_solution(
+                sol, args.save, fingerprint=data_fingerprint(arr.points, dataset.labels)
             )
     return 0
 
@@ -290,16 +297,20 @@ def _run_path(
     finally:
         if show:
             sys.stderr.write("\r\033[K")
+    from arrangement.cli.app import open_output
+
     if args.json:
-        emit_json(
-            {
-                "source": dataset.source,
-                "n_regions": arr.n_regions,
-                "lam_max_squared": fraction_str(lms),
-                "lam_max": _sqrt_float(lms),
-                "points": [p.to_dict() for p in points],
-            }
-        )
+        with open_output(args.output, input_path=dataset.source) as out:
+            emit_json(
+                {
+                    "source": dataset.source,
+                    "n_regions": arr.n_regions,
+                    "lam_max_squared": fraction_str(lms),
+                    "lam_max": _sqrt_float(lms),
+                    "points": [p.to_dict() for p in points],
+                },
+                out,
+            )
         return 0
     lines = [
         f"regularisation path of P_lam on {dataset.source} ({arr.n_points} rows, "
@@ -318,7 +329,8 @@ def _run_path(
             f"{f'{b.n_positive}/{b.n_negative}':>9} {b.per_sign:>10} {len(sol.working_set):>6} "
             f"{'yes' if sol.optimal else 'NO':>7}"
         )
-    sys.stdout.write("\n".join(lines) + "\n")
+    with open_output(args.output, input_path=dataset.source) as out:
+        out.write("\n".join(lines) + "\n")
     return 0
 
 
@@ -406,8 +418,9 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
     lines += [
         "",
         "RIGOROUS (exact arithmetic):",
-        f"  support bound for every minimiser (THEORY 4.1): at most {bound.per_sign} atoms per "
-        f"sign, {bound.total} in total -- {'respected' if bound.satisfied else 'VIOLATED'}",
+        f"  support bound for every minimiser (docs/theory.md 7.1): at most {bound.per_sign} "
+        f"atoms per sign, {bound.total} in total -- "
+        + ("respected" if bound.satisfied else "VIOLATED"),
         "  atom patterns: decided exactly on a rational point of the atom's closed chamber",
     ]
     cert = sol.certificate
@@ -449,5 +462,5 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
 
 
 def _short(q: Any, limit: int = 60) -> str:
-    """``"p/q"``, or a short decimal with its size when too long to read (``--json`` has it)."""
-    return readable(q, limit=limit)
+    """``"p/q"``, or with its decimal (and size) when too long to read (``--json`` has it)."""
+    return with_decimal(q)

@@ -28,7 +28,7 @@ import numbers
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +39,9 @@ from arrangement.core.errors import InputError
 __all__ = [
     "MAX_EXPONENT",
     "SIZE_NOTE",
+    "approx_str",
     "as_fraction",
+    "ndigits",
     "as_matrix",
     "as_vector",
     "fraction_str",
@@ -49,6 +51,7 @@ __all__ = [
     "readable",
     "shorten",
     "unlimited_digits",
+    "with_decimal",
 ]
 
 #: Largest accepted absolute decimal exponent (``1e1000`` is fine, ``1e1001`` is not).
@@ -499,3 +502,69 @@ def readable(q: Fraction | int, *, limit: int = 12, digits: int = 4) -> str:
         return approx
     size = f"{n_num}" if q.denominator == 1 else f"{n_num}/{n_den}"
     return f"{approx} [exact: {size} digits]"
+
+
+def approx_str(q: Fraction | int, *, digits: int = 11) -> str:
+    """A decimal approximation of ``q`` with ``digits`` significant digits, for people.
+
+    Computed from the exact value (never through a float), so it works far beyond the float
+    range, and trailing zeros are kept (``0.99999999980`` says how close to 1 it is).
+
+    Examples
+    --------
+    >>> approx_str(Fraction(1, 3)), approx_str(1 - Fraction(2, 10**10))
+    ('0.33333333333', '0.99999999980')
+    >>> approx_str(Fraction(10**400, 3)), approx_str(0)
+    ('3.3333333333E+399', '0')
+    """
+    q = Fraction(q)
+    if q == 0:
+        return "0"
+    with localcontext() as ctx:
+        ctx.prec = digits + 2
+        ctx.Emax, ctx.Emin = 10**9, -(10**9)
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+        ctx.prec = digits
+        d = +d  # rounded to `digits` significant digits
+        # keep trailing zeros: quantize to the last significant place
+        return str(d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1)))
+
+
+def with_decimal(q: Fraction | int, *, short: int = 12, digits: int = 11) -> str:
+    """``q`` for human output: exact when short, with a decimal of ``digits`` digits beside it.
+
+    Integers and fractions of at most ``short`` characters are written exactly (``"3/7"``);
+    longer fractions are written as :func:`readable` writes them (exact up to
+    :data:`SIZE_NOTE` characters, else shortened with their size) followed by ``≈`` and
+    :func:`approx_str`, whose trailing digits show how close to 1 a certificate is. The exact
+    value belongs in ``--json``.
+
+    Examples
+    --------
+    >>> with_decimal(Fraction(3, 7)), with_decimal(10**20)
+    ('3/7', '100000000000000000000')
+    >>> with_decimal(Fraction(236910960225, 236910960208))
+    '236910960225/236910960208 ≈ 1.0000000001'
+    >>> with_decimal(1 - Fraction(2, 10**10) + Fraction(1, 10**300))
+    '1.000e+0 [exact: 300/301 digits] ≈ 0.99999999980'
+    """
+    q = Fraction(q)
+    if q.denominator == 1:
+        return readable(q, limit=SIZE_NOTE)
+    size = ndigits(q.numerator) + ndigits(q.denominator) + 1 + (q < 0)  # len("p/q")
+    if size <= short:
+        return fraction_str(q)
+    return f"{readable(q, limit=SIZE_NOTE)} ≈ {approx_str(q, digits=digits)}"
+
+
+def ndigits(n: int) -> int:
+    """The number of decimal digits of ``|n|`` (``1`` for 0), for integers of any size.
+
+    Exact, and without converting a huge integer to a string (the interpreter limits that).
+
+    Examples
+    --------
+    >>> ndigits(0), ndigits(-999), ndigits(10**5000)
+    (1, 3, 5001)
+    """
+    return _decimal_digits(int(n))

@@ -15,6 +15,7 @@ here are thin, cached entry points to them.
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -59,6 +60,10 @@ class Arrangement:
         ``sign <theta, xt_i> = row_orientation[i] * sign <theta, normals[row_to_hyperplane[i]]>``.
     dimension : int
         ``D``, the dimension of weight space (``d + 1`` for data).
+    feature_names : tuple of str or None
+        Names of the ``d`` features (the columns of a DataFrame or a file header), if known.
+    row_names : tuple of str or None
+        Names of the ``N`` rows (the index of a DataFrame that is not ``0..N-1``), if known.
 
     Examples
     --------
@@ -78,28 +83,70 @@ class Arrangement:
     row_orientation: tuple[int, ...]
     dimension: int
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    feature_names: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    row_names: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_points(cls, rows: Any, /, *, dim: int | None = None) -> Arrangement:
+    def from_points(
+        cls,
+        rows: Any,
+        /,
+        *,
+        dim: int | None = None,
+        features: Sequence[str] | None = None,
+        feature_names: Sequence[str] | None = None,
+        row_names: Sequence[str] | None = None,
+    ) -> Arrangement:
         """Arrangement of the hyperplanes ``<theta, (x_i, 1)> = 0`` of data points.
 
         Parameters
         ----------
-        rows : array_like
+        rows : array_like or pandas.DataFrame
             ``N x d`` data: numpy array, nested sequences of ints, Fractions, floats (read as
-            their shortest decimal) or strings such as ``"0.1"`` and ``"3/7"``.
+            their shortest decimal) or strings such as ``"0.1"`` and ``"3/7"``; or a DataFrame
+            whose columns (all of them, or those named in ``features``) are numeric: their
+            names become :attr:`feature_names` (see :func:`arrangement.core.io.load_frame`).
         dim : int, optional
             The data dimension ``d``; required only when there are no rows.
+        features : sequence of str, optional
+            With a DataFrame: the feature columns, in this order.
+        feature_names, row_names : sequence of str, optional
+            Names of the features and of the rows, for labels and tables (``to_pandas``).
 
         Raises
         ------
         InputError
-            Ragged or non-numeric rows, NaN/inf, or a ``dim`` that does not match.
+            Ragged or non-numeric rows (for a DataFrame, one error naming every non-numeric
+            column), NaN/inf, or a ``dim`` that does not match.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"alcohol": [0.5, -1.25], "proline": [2, 0]})
+        >>> arr = Arrangement.from_points(df)
+        >>> arr.feature_names, arr.points[0]
+        (('alcohol', 'proline'), (Fraction(1, 2), Fraction(2, 1)))
         """
+        if _is_frame(rows):
+            from arrangement.core.io import load_frame
+
+            ds = load_frame(rows, features=None if features is None else list(features),
+                            no_label=True)
+            rows, dim = ds.points, ds.n_features
+            feature_names = feature_names or ds.feature_names
+            row_names = row_names or ds.row_names
+        elif features is not None:
+            raise InputError("features=... selects columns of a pandas DataFrame only")
         pts, d = _as_rows(rows, dim)
         aug = tuple(tuple(r) + (Fraction(1),) for r in pts)
-        return cls._build(pts, aug, d + 1)
+        arr = cls._build(pts, aug, d + 1)
+        names = _names(feature_names, d, "feature_names")
+        rnames = _names(row_names, len(pts), "row_names")
+        if names is None and rnames is None:
+            return arr
+        return cls(arr.points, arr.augmented, arr.normals, arr.row_to_hyperplane,
+                   arr.row_orientation, arr.dimension, {}, names, rnames)
 
     @classmethod
     def from_normals(cls, normals: Any, /, *, dim: int | None = None) -> Arrangement:
@@ -170,6 +217,24 @@ class Arrangement:
 
         return self._cached("normal_matrix", build)
 
+    @property
+    def weight_names(self) -> tuple[str, ...]:
+        """Names of the ``D`` weight coordinates, for tables: ``w_<feature>`` and ``w_bias``.
+
+        Without feature names: ``w0 .. w{D-1}`` (the columns of ``arrangement regions --format
+        csv``).
+        """
+        if self.feature_names is None:
+            return tuple(f"w{j}" for j in range(self.dimension))
+        return tuple(f"w_{name}" for name in self.feature_names) + ("w_bias",)
+
+    @property
+    def row_labels(self) -> tuple[str, ...]:
+        """Names of the ``N`` input rows, for tables: :attr:`row_names`, or ``r0 .. r{N-1}``."""
+        if self.row_names is not None:
+            return self.row_names
+        return tuple(f"r{i}" for i in range(self.n_points))
+
     def rows_on(self, hyperplane: int) -> tuple[int, ...]:
         """The input rows whose hyperplane is ``hyperplane``."""
         return tuple(i for i, h in enumerate(self.row_to_hyperplane) if h == hyperplane)
@@ -206,7 +271,14 @@ class Arrangement:
             signs, wits = enumerate_chambers(
                 self.normal_matrix(), self.dimension, progress=progress, total=total
             )
-            return Regions(signs, wits, self.row_to_hyperplane, self.row_orientation)
+            return Regions(
+                signs,
+                wits,
+                self.row_to_hyperplane,
+                self.row_orientation,
+                row_names=self.row_labels,
+                weight_names=self.weight_names,
+            )
 
         return self._cached("regions", build)
 
@@ -293,6 +365,23 @@ class Arrangement:
             f"<Arrangement: N={self.n_points} rows, n={self.n_hyperplanes} hyperplanes "
             f"in dimension D={self.dimension}>"
         )
+
+
+def _is_frame(obj: Any) -> bool:
+    """Whether ``obj`` is a pandas DataFrame (without importing pandas when it is not loaded)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(obj, pd.DataFrame)
+
+
+def _names(names: Sequence[str] | None, length: int, what: str) -> tuple[str, ...] | None:
+    if names is None:
+        return None
+    out = tuple(str(x) for x in names)
+    if len(out) != length:
+        raise InputError(f"{what} has {len(out)} entries, expected {length}")
+    if len(set(out)) != len(out):
+        raise InputError(f"{what} are not distinct")
+    return out
 
 
 def _as_rows(rows: Any, dim: int | None) -> tuple[tuple[tuple[Fraction, ...], ...], int]:

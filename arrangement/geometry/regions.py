@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
 from arrangement.core.errors import InputError
+from arrangement.core.tables import exact_int_array, frame
 
 __all__ = ["Chamber", "Regions"]
 
@@ -74,14 +75,17 @@ class Regions(Sequence[Chamber]):
     signs : numpy.ndarray
         ``int8`` array ``(r, n)``: the sign vector of every chamber on the ``n`` hyperplanes.
     witnesses : numpy.ndarray
-        Integer array ``(r, D)`` of interior points.
+        Integer array ``(r, D)`` of interior points (stored as ``int64`` when every value fits,
+        checked exactly, else as Python integers in an ``object`` array).
     row_to_hyperplane : sequence of int
         For every input row, its hyperplane.
     row_orientation : sequence of int
         For every input row, +1 if ``xt_i`` is a positive multiple of its hyperplane's normal.
+    row_names, weight_names : sequence of str, optional
+        Column names for :meth:`to_pandas` (default ``r0..r{N-1}`` and ``w0..w{D-1}``).
     """
 
-    __slots__ = ("_row_signs", "_signs", "_witnesses", "_rows", "_orient")
+    __slots__ = ("_row_signs", "_signs", "_witnesses", "_rows", "_orient", "_names")
 
     def __init__(
         self,
@@ -89,11 +93,22 @@ class Regions(Sequence[Chamber]):
         witnesses: np.ndarray,
         row_to_hyperplane: Sequence[int],
         row_orientation: Sequence[int],
+        *,
+        row_names: Sequence[str] | None = None,
+        weight_names: Sequence[str] | None = None,
     ) -> None:
         self._signs = signs
         self._signs.setflags(write=False)
+        if witnesses.dtype == object:  # int64 when every value fits, decided exactly
+            witnesses = exact_int_array(witnesses)
         self._witnesses = witnesses
         self._witnesses.setflags(write=False)
+        n_rows = len(row_to_hyperplane)
+        dim = witnesses.shape[1] if witnesses.ndim == 2 else 0
+        self._names = (
+            tuple(row_names) if row_names is not None else tuple(f"r{i}" for i in range(n_rows)),
+            tuple(weight_names) if weight_names is not None else tuple(f"w{j}" for j in range(dim)),
+        )
         self._rows = np.asarray(row_to_hyperplane, dtype=np.int64)
         self._orient = np.asarray(row_orientation, dtype=np.int8)
         self._row_signs: np.ndarray | None = None
@@ -105,7 +120,10 @@ class Regions(Sequence[Chamber]):
 
     @property
     def witnesses(self) -> np.ndarray:
-        """Read-only integer array ``(r, D)`` of primitive interior points."""
+        """Read-only integer array ``(r, D)`` of primitive interior points.
+
+        ``int64`` when every value fits (decided exactly), else ``object`` (Python integers).
+        """
         return self._witnesses
 
     @property
@@ -168,6 +186,47 @@ class Regions(Sequence[Chamber]):
         if hits.size == 0:
             raise KeyError(tuple(int(x) for x in key))
         return int(hits[0])
+
+    def to_numpy(self) -> np.ndarray:
+        """Signs per input row, then the witness: one row per chamber, ``(r, N + D)``.
+
+        The numeric columns of :meth:`to_pandas`, in the same order; ``int64`` when every
+        witness entry fits, else ``object`` (exact Python integers).
+
+        Examples
+        --------
+        >>> from arrangement import Arrangement
+        >>> Arrangement.from_points([[0], [1]]).regions().to_numpy()[:2]
+        array([[ 1,  1,  0,  1],
+               [ 1, -1, -2,  1]])
+        """
+        wit = self._witnesses
+        dtype = wit.dtype if wit.dtype == object else np.int64
+        return np.hstack([self.signs.astype(dtype), wit.astype(dtype)])
+
+    def to_pandas(self) -> Any:
+        """The chambers as a DataFrame: one row per chamber (index ``chamber``).
+
+        Columns: the activation sign of every input row (``int8``, named by row: the row names
+        of the data, or ``r0 .. r{N-1}``), the exact interior witness (named by weight
+        coordinate: ``w_<feature>`` and ``w_bias``, or ``w0 .. w{D-1}``; ``int64`` when every
+        value fits, else exact Python integers) and ``pattern``, the tuple of active rows.
+
+        Examples
+        --------
+        >>> from arrangement import Arrangement
+        >>> df = Arrangement.from_points([[0], [1]]).regions().to_pandas()
+        >>> list(df.columns), df.shape
+        (['r0', 'r1', 'w0', 'w1', 'pattern'], (4, 5))
+        >>> df.loc[1, "pattern"], df["w0"].dtype
+        ((0,), dtype('int64'))
+        """
+        rows, weights = self._names
+        signs = self.signs
+        cols: list[tuple[str, Any]] = [(name, signs[:, i]) for i, name in enumerate(rows)]
+        cols += [(name, self._witnesses[:, j]) for j, name in enumerate(weights)]
+        cols.append(("pattern", [tuple(int(i) for i in np.flatnonzero(s > 0)) for s in signs]))
+        return frame(cols, index_name="chamber")
 
     def __repr__(self) -> str:
         return f"<Regions: {len(self)} chambers on {self._signs.shape[1]} hyperplanes>"

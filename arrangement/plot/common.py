@@ -273,75 +273,21 @@ def near_extremes(cert: Any, *, tol: float | Fraction | str = 0) -> list[Mark]:
 
     Notes
     -----
-    A chamber with ``|v_s| < 1 - tol`` cannot qualify (``eta_p <= |v_s|`` on the unit sphere); the
-    others take two exact cone projections each, ``O(F D + D^3)`` rational operations.
+    The search is :func:`arrangement.certificates.certificate.near_maximisers` (the exact pruning
+    of :func:`~arrangement.certificates.certificate.certify`, kept above ``1 - tol``).
     """
-    from arrangement.core.linalg import int_array, int_matmul
+    from arrangement.certificates.certificate import near_maximisers
 
     t = as_fraction(tol)
     if not 0 <= t < 1:
         raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {tol}")
-    arr = cert.arrangement
-    level = (1 - t) ** 2
-    w = [[pi * as_fraction(x) for x in xt] for pi, xt in zip(cert.dual, arr.augmented, strict=True)]
-    q = 1
-    for row in w:
-        for v in row:
-            q = q * v.denominator // math.gcd(q, v.denominator)
-    wint = int_array([[int(v * q) for v in row] for row in w], arr.dimension)
-    active = int_array(np.asarray(arr.regions().signs) > 0)
-    vs = int_matmul(active, wint) if len(w) else np.zeros((arr.n_regions, arr.dimension), int)
-    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
-    cand = [
-        k for k, row in enumerate(vs) if Fraction(sum(int(x) ** 2 for x in row), q * q) >= level
-    ]
-    for k in _beyond_cheap_bounds(arr, vs, q, cand, level):
-        ext = cert.chamber_extrema(k)
-        for sgn, sq, arg in ((1, ext.max_squared, ext.argmax), (-1, ext.min_squared, ext.argmin)):
-            if arg is not None and sq >= level:
-                found[(sgn, tuple(arg))] = sq
+    found = near_maximisers(cert, t)
     out = []
-    for (sgn, direction), sq in sorted(found.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
-        exact = tuple(Fraction(x) for x in direction)
-        out.append(Mark(_unit(exact), sgn * math.sqrt(_safe_float(sq)), exact))
+    for m in sorted(found, key=lambda m: (-m.point.sign, m.point.direction)):
+        exact = tuple(Fraction(x) for x in m.point.direction)
+        value = m.point.sign * math.sqrt(_safe_float(m.value_squared))
+        out.append(Mark(_unit(exact), value, exact))
     return out
-
-
-def _beyond_cheap_bounds(
-    arr: Arrangement, vs: np.ndarray, q: int, cand: list[int], level: Fraction
-) -> list[int]:
-    """The chambers of ``cand`` whose exact cheap bound does not rule out ``|eta| >= 1 - tol``.
-
-    Floats propose non-negative multipliers ``mu``; ``w = -G^T mu`` is then in the polar cone
-    of the chamber, so ``||sigma v - w||^2`` (computed exactly) bounds ``max sigma eta`` from
-    above (``docs/theory.md``, section 3). Only chambers where a bound reaches the level need
-    the exact projection.
-    """
-    from arrangement.certificates.cones import batch_dual_multipliers, upper_bound_sq
-
-    if len(cand) < 32:
-        return cand
-    signs = np.asarray(arr.regions().hyperplane_signs, dtype=np.int8)[cand]
-    normals = [tuple(int(x) for x in n) for n in arr.normals]
-    try:
-        nf = np.array(normals, dtype=float)
-        vf = np.array([[int(x) / q for x in vs[k]] for k in cand], dtype=float)
-    except OverflowError:
-        return cand
-    if not (np.isfinite(nf).all() and np.isfinite(vf).all()):
-        return cand
-    rows = signs[:, :, None].astype(float) * nf[None, :, :]
-    keep = np.zeros(len(cand), dtype=bool)
-    for sigma in (1, -1):
-        mu = batch_dual_multipliers(sigma * vf, rows, iterations=200)
-        for j, k in enumerate(cand):
-            if keep[j]:
-                continue
-            v = [Fraction(sigma * int(x), q) for x in vs[k]]
-            g = [[int(sg) * x for x in n] for sg, n in zip(signs[j], normals, strict=True)]
-            m = [Fraction(max(float(x), 0.0)) for x in mu[j]]
-            keep[j] = upper_bound_sq(v, g, m) >= level
-    return [k for j, k in enumerate(cand) if keep[j]]
 
 
 def _extreme_marks(
@@ -366,9 +312,9 @@ def _extreme_marks(
     if check is not None and hasattr(check, "maximisers"):
         cert = check
     elif check is not None and hasattr(check, "dual"):
-        cert = certify(arr, check.dual)  # the rational rounding the solution analysed
+        cert = certify(arr, check.dual, tol=tol)  # the rational rounding the solution analysed
     else:
-        cert = certify(arr, _solution_dual(dual))
+        cert = certify(arr, _solution_dual(dual), tol=tol)
     near = near_extremes(cert, tol=tol)
     seen = {(m.value > 0, m.exact) for m in near}
     tops = [

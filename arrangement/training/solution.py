@@ -145,7 +145,7 @@ class SupportCheck:
     ----------
     per_sign : int
         ``r - 1``: each closed chamber except the all-inactive one holds at most one atom of
-        each sign, for every minimiser (``THEORY.md`` 4.1).
+        each sign, for every minimiser (``docs/theory.md``, section 7.1).
     total : int
         ``2 (r - 1)``.
     n_positive, n_negative : int
@@ -329,7 +329,7 @@ class Solution:
     n_blocks : int
         Number of cone blocks ``2 (r - 1)`` in the conic model.
     support_bound : SupportCheck
-        The bounds of ``THEORY.md`` 4.1 and the atom counts.
+        The bounds of ``docs/theory.md`` section 7.1 and the atom counts.
     certificate : CertificateCheck or None
         Exact analysis of the rounded dual vector (``None`` if ``certify=False``).
     numeric : bool
@@ -458,6 +458,59 @@ class Solution:
     def total_variation(self) -> float:
         """``||mu||_TV``, the sum of ``|amplitude|``."""
         return float(sum(abs(a.amplitude) for a in self.atoms))
+
+    def to_pandas(self, *, weight_names: Any = None) -> Any:
+        """The atoms as a DataFrame, one row per atom (index ``atom``), by decreasing mass.
+
+        Columns: ``amplitude`` (float, *numeric*), the unit direction (floats, named by weight
+        coordinate: ``weight_names``, e.g. ``Arrangement.weight_names``, default ``w0 ..
+        w{D-1}``), the exact primitive direction it was snapped to (``exact_<name>``, ``int64``
+        when every value fits, else exact Python integers), ``interior`` and the tuples
+        ``pattern``, ``zero_set`` and ``chambers`` (decided exactly).
+
+        Examples
+        --------
+        >>> from arrangement import Arrangement
+        >>> from arrangement.training.solve import solve
+        >>> arr = Arrangement.from_points([[0]], feature_names=["x"])
+        >>> df = solve(arr, [2], lam="1/2").to_pandas(weight_names=arr.weight_names)
+        >>> list(df.columns)  # doctest: +NORMALIZE_WHITESPACE
+        ['amplitude', 'w_x', 'w_bias', 'exact_w_x', 'exact_w_bias', 'interior', 'pattern',
+         'zero_set', 'chambers']
+        >>> round(float(df.loc[0, "amplitude"]), 6), int(df.loc[0, "exact_w_bias"])
+        (1.5, 1)
+        """
+        from arrangement.core.tables import exact_int_array, frame
+
+        dim = len(self.atoms[0].direction) if self.atoms else len(weight_names or ())
+        names = tuple(weight_names) if weight_names is not None else tuple(
+            f"w{j}" for j in range(dim)
+        )
+        k = len(self.atoms)
+        unit = self.to_numpy()[:, 1:].reshape(k, len(names))
+        exact = exact_int_array(
+            np.array([list(a.exact_direction) for a in self.atoms], dtype=object).reshape(
+                k, len(names)
+            )
+        )
+        cols: list[tuple[str, Any]] = [
+            ("amplitude", np.array([a.amplitude for a in self.atoms], dtype=float))
+        ]
+        cols += [(name, unit[:, j]) for j, name in enumerate(names)]
+        cols += [(f"exact_{name}", exact[:, j]) for j, name in enumerate(names)]
+        cols += [
+            ("interior", np.array([a.interior for a in self.atoms], dtype=bool)),
+            ("pattern", [a.pattern for a in self.atoms]),
+            ("zero_set", [a.zero_set for a in self.atoms]),
+            ("chambers", [a.chambers for a in self.atoms]),
+        ]
+        return frame(cols, index_name="atom")
+
+    def to_numpy(self) -> np.ndarray:
+        """Amplitude and unit direction of every atom, ``(n_atoms, 1 + D)`` floats (numeric)."""
+        rows = [[a.amplitude, *a.direction] for a in self.atoms]
+        width = 1 + (len(self.atoms[0].direction) if self.atoms else 0)
+        return np.array(rows, dtype=float).reshape(len(rows), width)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the keys of the ``arrangement solve --json`` output."""

@@ -1,6 +1,6 @@
 """Numerical solution of the training problem through its exact finite convex reformulation.
 
-The training problems of ``THEORY.md`` section 1 are, for data ``x_1..x_N`` and labels ``y``,
+The training problems of ``docs/theory.md`` section 1 are, for data ``x_1..x_N`` and labels ``y``,
 
 * ``P_lam`` (``lam > 0``): minimise ``1/2 ||K mu - y||^2 + lam ||mu||_TV``;
 * ``P_0``: minimise ``||mu||_TV`` subject to ``K mu = y``,
@@ -9,7 +9,7 @@ over signed measures ``mu`` on the sphere of weight space. On every closed chamb
 ``K_s = {theta : s_i <theta, xt_i> >= 0}`` the feature map is linear, ``K delta(theta) = D_s X
 theta`` (``D_s = diag(s_i = +1)``), so merging the mass of a measure inside each closed cone into
 one point (the norm of a sum is at most the sum of the norms) gives the *exact* finite problem
-(``THEORY.md`` section 6)::
+(``docs/theory.md`` section 9)::
 
     minimise 1/2 || sum_s D_s X (u_s - w_s) - y ||^2 + lam sum_s (||u_s|| + ||w_s||)
     over u_s, w_s in K_s, for ALL chambers s,
