@@ -17,6 +17,7 @@ help:
 	@echo "make figures  redraw every README and docs figure (docs/images/make_figures.py)"
 	@echo "make sage-peer  install SageMath's polyhedra (passagemath) into .venv-sage for make bench"
 	@echo "make venv   create $(VENV) and install the package with its dev extras"
+	@echo "make tutorial  rebuild and run docs/tutorial.ipynb (the test suite runs it too)"
 	@echo "make clean  remove caches and build outputs (keeps $(VENV))"
 
 # Re-run the installation whenever pyproject.toml changes.
@@ -54,6 +55,10 @@ figures: $(STAMP)
 sage-peer:
 	$(PYTHON) -m venv .venv-sage
 	.venv-sage/bin/python -m pip install passagemath-polyhedra
+
+# Rebuild docs/tutorial.ipynb from docs/make_tutorial.py and save it with its outputs.
+tutorial: $(STAMP)
+	$(BIN)/python docs/make_tutorial.py
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -9,6 +9,7 @@ input file byte for byte as it was.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -19,8 +20,9 @@ import numpy as np
 import pytest
 from clitools import assert_one_line_error, run, snapshot
 
+from arrangement import Arrangement, certify
 from arrangement.cli.app import main
-from arrangement.core.io import data_dir
+from arrangement.core.io import data_dir, load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = data_dir()
@@ -246,9 +248,15 @@ BOUND_KNOWN = {
 def test_bound_json_bundled(capsys, name):
     path = DATA / f"{name}.csv"
     rec = run_json(capsys, "bound", path)
-    assert set(rec) == {
-        "n_chambers", "general_position", "cover_count", "bounds", "tightest", "source"
-    }
+    keys = {"n_chambers", "general_position", "cover_count", "bounds", "tightest", "source"}
+    dataset = load_dataset(path)
+    if dataset.labels is not None:  # lam_max = sup |eta_y|: its square decided exactly
+        keys |= {"lam_max", "lam_max_squared"}
+        arr = Arrangement.from_points(dataset.points)
+        exact = certify(arr, dataset.labels).sup_norm_squared
+        assert Q(rec["lam_max_squared"]) == exact
+        assert rec["lam_max"] == pytest.approx(math.sqrt(exact), rel=1e-12)
+    assert set(rec) == keys
     r, d1, faces = BOUND_KNOWN[name]
     assert rec["n_chambers"] == r
     assert rec["source"] == str(path)

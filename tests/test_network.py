@@ -398,3 +398,18 @@ def test_cli_bound_instance_from_solve_and_dual(tmp_path, capsys):
     assert code == 2 and out == "" and "--dual and --primal need --lam" in err
     code, out, err = run(capsys, "bound", data, "--lam", "1", "--primal", "3")
     assert code == 2 and out == "" and "--primal needs --dual" in err
+
+
+def test_solve_reports_the_instance_bound(capsys) -> None:
+    """`solve --json` carries the instance support bound; it never undercounts the atoms found."""
+    from arrangement.cli.app import main
+
+    assert main(["solve", str(data_dir() / "line7.csv"), "--lam", "1", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    inst = rec["instance_support_bound"]
+    assert inst is not None and inst["hypothesis"]
+    plus = sum(1 for a in rec["atoms"] if a["amplitude"] > 0)
+    minus = sum(1 for a in rec["atoms"] if a["amplitude"] < 0)
+    assert inst["n_plus"] >= plus and inst["n_minus"] >= minus
+    assert main(["solve", str(data_dir() / "line7.csv"), "--lam", "1"]) == 0
+    assert "instance support bound" in capsys.readouterr().out

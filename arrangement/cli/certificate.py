@@ -8,6 +8,7 @@ print.
 from __future__ import annotations
 
 import argparse
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -360,6 +361,14 @@ def _bound(args: argparse.Namespace) -> int:
     dataset, arr = load_arrangement(args)
     rec = bound_report(arr)
     rec["source"] = dataset.source
+    lms = None
+    if dataset.labels is not None:
+        # lam >= lam_max = sup |eta_y| makes the zero measure the minimiser (decided exactly)
+        from arrangement.training import lam_max_squared
+
+        lms = lam_max_squared(arr, dataset.labels)
+        rec["lam_max_squared"] = fraction_str(lms)
+        rec["lam_max"] = math.sqrt(lms) if lms < Fraction(2) ** 1000 else math.inf
     inst = _instance(args, dataset, arr)
     if inst is not None:
         rec["instance"] = inst.to_dict()
@@ -375,6 +384,11 @@ def _bound(args: argparse.Namespace) -> int:
         + ":"
     ]
     out += _bound_lines(rec["bounds"], rec.get("tightest"))
+    if lms is not None:
+        out.append(
+            f"lam_max = sup |eta_y| = sqrt({with_decimal(lms)}) ≈ {rec['lam_max']:.10g} (exact "
+            "square): for lam >= lam_max the zero measure is the only minimiser (0 atoms)"
+        )
     if inst is not None:
         from arrangement.cli.network import format_instance
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from arrangement.cli.app import EXIT_OK, add_dataset_arguments, emit_json, subcommand
 from arrangement.core.errors import InputError
+from arrangement.core.linalg import unit_vector
 from arrangement.core.numbers import as_fraction, fraction_str
 
 __all__ = ["format_instance", "format_network"]
@@ -138,8 +139,7 @@ def format_instance(b: Any, *, uncovered: tuple[int, ...] | None = None) -> list
             sign = "+" if m.sign > 0 else "-"
             where = f"; on the hyperplanes of rows {list(m.zero_set)}" if m.zero_set else ""
             mark = " *" if uncovered is not None and k in uncovered else ""
-            norm = math.sqrt(sum(float(x) ** 2 for x in m.direction))
-            unit = ", ".join(f"{float(x) / norm:.4f}" for x in m.direction)
+            unit = ", ".join(f"{x:.4f}" for x in unit_vector(m.direction))
             lines.append(
                 f"    {sign}eta = {m.value:.6f} at unit direction ({unit}) "
                 f"(active rows {list(m.pattern)}{where}){mark}"

@@ -159,14 +159,27 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.standardize_info is not None:
         sol = replace(sol, standardization=args.standardize_info)
+    inst = None
+    if sol.problem == "P_lam" and sol.certificate is not None:
+        # every minimiser's support, bounded from this one solve (docs/theory.md, section 10)
+        from arrangement.training.network import instance_bound_of_solution
+
+        inst = _with_source(
+            dataset, lambda: instance_bound_of_solution(arr, dataset.labels, sol)
+        )
     with open_output(args.output, input_path=dataset.source) as out:
         if args.json:
             record = sol.to_dict()
             record["source"] = dataset.source
             record["n_regions"] = arr.n_regions
+            record["instance_support_bound"] = None if inst is None else inst.to_dict()
             emit_json(record, out)
         else:
             out.write(format_solution(sol, source=dataset.described, n_regions=arr.n_regions))
+            if inst is not None:
+                from arrangement.cli.network import format_instance
+
+                out.write("\n".join(format_instance(inst)) + "\n")
             if args.interpolate and sol.n_atoms > len(sol.dual) and not args.vertex:
                 out.write(
                     f"note: {sol.n_atoms} atoms for {len(sol.dual)} rows: the minimiser is not "

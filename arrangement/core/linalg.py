@@ -27,6 +27,7 @@ __all__ = [
     "scaled_floats",
     "sign",
     "to_fraction",
+    "unit_vector",
 ]
 
 # |x| < 2**62 for every entry and every partial sum keeps int64 arithmetic exact.
@@ -217,3 +218,21 @@ def scaled_floats(row: Sequence[Fraction]) -> list[float]:
         except OverflowError:  # pragma: no cover - |y| < 2 by construction
             out.append(0.0)
     return out
+
+
+def unit_vector(direction: Sequence[int | Fraction]) -> np.ndarray:
+    """The float unit vector of an exact direction of any size (never overflows).
+
+    The entries are divided by a common power of two near the largest (:func:`scaled_floats`),
+    converted, then normalised: the relative error is about ``2^-52``. The zero vector stays zero.
+
+    Examples
+    --------
+    >>> unit_vector([3 * 10**400, 4 * 10**400]).tolist()
+    [0.6, 0.8]
+    >>> unit_vector([Fraction(1, 10**500), 0]).tolist()
+    [1.0, 0.0]
+    """
+    vec = np.array(scaled_floats([Fraction(v) for v in direction]), dtype=float)
+    norm = float(np.linalg.norm(vec))
+    return vec / norm if norm > 0 else vec

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from arrangement.core.errors import InputError
-from arrangement.core.linalg import scaled_floats
+from arrangement.core.linalg import scaled_floats, unit_vector
 from arrangement.core.numbers import as_fraction, readable
 
 if TYPE_CHECKING:
@@ -190,12 +190,11 @@ def eta_values(arr: Arrangement, dual: Any, thetas: Any) -> np.ndarray:
 
 
 def _unit(v: Sequence[Any]) -> np.ndarray:
-    # rescale by a power of two first, so that huge or tiny exact directions stay in range
-    w = np.array(scaled_floats([as_fraction(x) for x in v]), dtype=float)
-    n = float(np.linalg.norm(w))
-    if n == 0.0:
+    # rescaled by a power of two first, so that huge or tiny exact directions stay in range
+    w = unit_vector([as_fraction(x) for x in v])
+    if not w.any():
         raise InputError("a direction to mark is the zero vector")
-    return w / n
+    return w
 
 
 def marks(items: Any, *, kind: Literal["atom", "extreme"] = "atom") -> list[Mark]:

@@ -93,7 +93,8 @@ def plot_arrangement(
     arr : Arrangement
         An arrangement in weight space of dimension ``D = 2`` or ``D = 3``.
     dual : sequence of numbers or Solution, optional
-        A dual vector ``p`` (one entry per input row), or a solution (its ``dual`` is used). With
+        A dual vector ``p`` (one entry per input row), or a solution (its ``dual`` is used, and its
+        atoms unless ``atoms`` is given). With
         it the chambers are coloured by ``eta_p``; without it, by the number of active rows,
         and labelled.
     atoms : Solution or iterable, optional
@@ -222,6 +223,8 @@ def _parameter_figure(
     tol = _default_tol(atoms, dual) if tol is None else tol
     p = None if dual is None else _dual_vector(arr, dual)
     dm = display_map(arr, rescale=rescale)
+    if atoms is None and hasattr(dual, "problem") and hasattr(dual, "atoms"):
+        atoms = dual  # a solution given as the dual brings its own atoms
     extremes, cert = _extreme_marks(arr, dual, extreme_points, tol)
     atom_marks, dropped, threshold = _kept_atoms(atoms, drop_below)
     for m in (*extremes, *atom_marks):

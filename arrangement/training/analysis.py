@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from arrangement.core.linalg import kernel_basis, primitive
+from arrangement.core.linalg import kernel_basis, primitive, unit_vector
 from arrangement.training.solution import DIRECTION_DENOMINATOR, Atom, AtomCheck, CertificateCheck
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ __all__ = [
     "extract_atoms",
     "move_to_vertex",
     "round_dual",
-    "unit_vector",
 ]
 
 
@@ -267,25 +266,6 @@ def round_dual(arr: Arrangement, p: np.ndarray, denominator: int) -> tuple[Fract
         return tuple(_to_fraction(v, denominator) for v in p)
     scale = 2**e
     return tuple(Fraction(round(float(v) * scale), scale) for v in p)
-
-
-def unit_vector(direction: Sequence[int]) -> np.ndarray:
-    """The float unit vector of an integer direction of any size (never overflows).
-
-    The entries are shifted right by a common number of bits so the largest has 64
-    significant bits, converted, then normalised: the relative error is about ``2^-52``.
-
-    Examples
-    --------
-    >>> unit_vector([3 * 10**400, 4 * 10**400]).tolist()
-    [0.6, 0.8]
-    """
-    ints = [int(v) for v in direction]
-    top = max((abs(v).bit_length() for v in ints), default=0)
-    shift = max(0, top - 64)
-    vec = np.array([float(v >> shift) if v >= 0 else -float((-v) >> shift) for v in ints])
-    norm = float(np.linalg.norm(vec))
-    return vec / norm if norm > 0 else vec
 
 
 def _scale_for(sup: Fraction) -> Fraction:

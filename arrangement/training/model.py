@@ -66,7 +66,7 @@ def build_model(arr: Arrangement) -> Model:
             _, _, vt = np.linalg.svd(x, full_matrices=True)
             basis = vt[:rk].T.copy()
         xb = x @ basis
-        from arrangement.training.analysis import unit_vector
+        from arrangement.core.linalg import unit_vector
 
         # primitive normals can have hundreds of digits: scaled, never float(huge int)
         normals = np.array([unit_vector(nrm) for nrm in arr.normals], dtype=float)

@@ -36,7 +36,7 @@ import numpy as np
 
 from arrangement.core.errors import InputError
 from arrangement.core.io import tensor_to_numpy
-from arrangement.core.linalg import primitive
+from arrangement.core.linalg import primitive, unit_vector
 from arrangement.core.numbers import as_fraction, fraction_str
 
 if TYPE_CHECKING:
@@ -596,10 +596,11 @@ def certify_network(
         row_signs_of.append(rs)
         pattern = tuple(i for i, s in enumerate(rs) if s > 0)
         zero_set = tuple(i for i, s in enumerate(rs) if s == 0)
-        norm = math.sqrt(sum(float(x) ** 2 for x in theta))
-        zero = a == 0 or norm == 0 or all(x == 0 for x in theta)
+        unit = unit_vector(theta)
+        norm = math.hypot(*(float(x) for x in theta))  # weights are floats: no overflow
+        zero = a == 0 or all(x == 0 for x in theta)
         dead = not pattern
-        direction = tuple(float(x) / norm for x in theta) if norm > 0 else tuple(0.0 for _ in theta)
+        direction = tuple(float(x) for x in unit)
         chamber = None
         if not dead and not zero:
             chamber = regions.index_of([1 if s > 0 else -1 for s in rs])
@@ -778,7 +779,8 @@ def instance_bound_of_solution(
         raise InputError("the instance support bound needs a P_lam solution with its certificate")
     dirs = [a.exact_direction for a in solution.atoms]
     coefs = [
-        Fraction(a.amplitude / math.sqrt(sum(float(v) ** 2 for v in a.exact_direction)))
+        # amplitude / ||direction||, with an integer square root: exact directions of any size
+        Fraction(a.amplitude) / max(1, math.isqrt(sum(int(v) ** 2 for v in a.exact_direction)))
         for a in solution.atoms
     ]
     pv = primal_upper_bound(arrangement, labels, solution.lam, dirs, coefs)

@@ -82,7 +82,7 @@ def short_number(q: Fraction | int, *, digits: int = 10, limit: int = 24) -> str
 
 
 def _unit(direction: tuple[int, ...]) -> list[float]:
-    from arrangement.training.analysis import unit_vector
+    from arrangement.core.linalg import unit_vector
 
     return [float(v) for v in unit_vector(direction)]
 
