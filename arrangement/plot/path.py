@@ -3,7 +3,7 @@
 Input: the points of :func:`arrangement.training.regularization_path`. The x axis is ``lam``
 (log scale, ``lam_max`` at the right), the y axis the number of atoms; positive and negative
 atoms are drawn as steps, the total as a dashed line, and the support bound of every minimiser
-(``r - 1`` per sign, ``THEORY.md`` 4.1) as a horizontal line when it fits on the scale, else
+(``r - 1`` per sign, docs/theory.md, section 7) as a horizontal line when it fits on the scale, else
 stated in the title. Points whose certified gap exceeds the tolerance are marked with a cross.
 """
 

@@ -760,6 +760,13 @@ def gradient_descent(
     return Network(w1, b1, w2, network.b2, network.source)
 
 
+def _norm_60_bits(direction: Sequence[int]) -> Fraction:
+    """``||direction||`` to about 60 significant bits, for integer directions of any size."""
+    s = sum(int(v) ** 2 for v in direction)
+    k = max(0, 60 - s.bit_length() // 2)
+    return Fraction(max(1, math.isqrt(s << (2 * k))), 1 << k)
+
+
 def instance_bound_of_solution(
     arrangement: Arrangement, labels: Sequence[Any], solution: Solution, /, *, top: int = 10
 ) -> InstanceBound:
@@ -778,11 +785,7 @@ def instance_bound_of_solution(
     if solution.lam is None or solution.certificate is None:
         raise InputError("the instance support bound needs a P_lam solution with its certificate")
     dirs = [a.exact_direction for a in solution.atoms]
-    coefs = [
-        # amplitude / ||direction||, with an integer square root: exact directions of any size
-        Fraction(a.amplitude) / max(1, math.isqrt(sum(int(v) ** 2 for v in a.exact_direction)))
-        for a in solution.atoms
-    ]
+    coefs = [Fraction(a.amplitude) / _norm_60_bits(a.exact_direction) for a in solution.atoms]
     pv = primal_upper_bound(arrangement, labels, solution.lam, dirs, coefs)
     return instance_support_bound(
         arrangement,

@@ -726,7 +726,7 @@ def lam_max_squared(arr: Arrangement, y: Sequence[Any]) -> Fraction:
     """``lam_max^2 = sup |eta_y|^2``, exactly: for ``lam >= lam_max`` the zero measure is optimal.
 
     ``p = y / lam`` is the dual vector of the zero measure; it is feasible iff
-    ``sup |eta_y| <= lam``. The square is rational (``THEORY.md`` section 3); ``lam_max`` itself
+    ``sup |eta_y| <= lam``. The square is rational (docs/theory.md, section 6); ``lam_max`` itself
     usually is not (see :func:`lam_max`). Cached on the arrangement per label vector.
 
     Examples
