@@ -299,3 +299,17 @@ def test_sigint_during_a_solve_exits_130_without_output(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert not target.exists()
     assert not [p for p in os.listdir(tmp_path) if p not in ("t.csv",)]
+
+
+def test_two_outputs_naming_one_file_are_refused(tmp_path, capsys) -> None:
+    """`--dual-out X --save X` (or `-o X` with either) would lose one: refused, nothing written."""
+    from arrangement.cli.app import main
+
+    data = str(data_dir() / "line7.csv")
+    out = tmp_path / "x.csv"
+    pairs = (["--dual-out", str(out), "--save", str(out)], ["-o", str(out), "--save", str(out)])
+    for argv in pairs:
+        assert main(["solve", data, "--lam", "1", *argv]) == 1
+        err = capsys.readouterr().err
+        assert "name the same file" in err and err.count("\n") == 1
+        assert not out.exists()

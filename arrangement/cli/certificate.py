@@ -165,10 +165,12 @@ def _certify(args: argparse.Namespace) -> int:
         out.append("  worst points:")
         out += _extreme_lines(rec["maximisers"], rec["sup_norm_squared"])
     unique = rec["unique"]
-    out.append(
-        "  uniqueness: "
-        + ("proved (phi over the extreme set is independent)" if unique else "not proved")
-    )
+    if unique and not rec["extremes"]:
+        verdict_u = "vacuous (no extreme point; a rounded numerical dual just below 1 is not "
+        verdict_u += "the dual optimum: see --tol)"
+    else:
+        verdict_u = "proved (phi over the extreme set is independent)" if unique else "not proved"
+    out.append("  uniqueness: " + verdict_u)
     if rec["extremes"]:
         nd = report.nondegenerate
         verdict = {True: "holds", False: "fails", None: "not decided"}[nd]
@@ -406,7 +408,8 @@ def _bound(args: argparse.Namespace) -> int:
         ):
             out.append(
                 f"  <- tightest for every minimiser of P_lam at lam = {fraction_str(inst.lam)}: "
-                f"this instance bound, {n_inst} atoms in all (the bounds above hold for every lam)"
+                f"this instance bound, {n_inst} atom{'' if n_inst == 1 else 's'} in all "
+                "(the bounds above hold for every lam)"
             )
     with open_output(args.output, input_path=dataset.source) as stream:
         stream.write("\n".join(out) + "\n")

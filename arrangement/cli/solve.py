@@ -13,6 +13,7 @@ It registers itself with :func:`arrangement.cli.app.subcommand` when imported.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from fractions import Fraction
@@ -129,6 +130,13 @@ def run(args: argparse.Namespace) -> int:
     tol = DEFAULT_TOL if args.tol is None else args.tol
     if not 0 < tol < 1:
         raise InputError(f"--tol must be in (0, 1), got {tol}")
+    named = [(flag, path) for flag, path in (("-o", args.output), ("--dual-out", args.dual_out),
+             ("--save", args.save)) if path is not None and path != "-"]
+    for k, (flag, path) in enumerate(named):
+        for other, earlier in named[:k]:
+            if os.path.abspath(path) == os.path.abspath(earlier) or same_file(path, earlier):
+                raise InputError(f"{other} and {flag} name the same file: one would overwrite the "
+                                 "other", source=path)
     for out in (args.dual_out, args.save):
         if out is not None and out != "-":
             parent = os.path.dirname(os.path.abspath(out))
@@ -382,8 +390,9 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
             else ""
         )
         + (
-            f"; working set of {len(sol.working_set)} chambers after {len(sol.rounds)} rounds "
-            "(column generation priced over ALL chambers, stopped by the exact certificate)"
+            f"; working set of {len(sol.working_set)} chambers after {len(sol.rounds)} "
+            + ("round " if len(sol.rounds) == 1 else "rounds ")
+            + "(column generation priced over ALL chambers, stopped by the exact certificate)"
             if sol.method == "working-set" and sol.n_blocks
             else ""
         ),
@@ -448,7 +457,7 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
         value = f"{_short(sup)} = 1 {float(sup - 1):+.3g}" if near_one else _short(sup)
         scale = _short(cert.scale)
         lines += [
-            f"  rounded dual vector p (denominators <= {sol.tolerances['dual_denominator']:g}):"
+            f"  rounded dual vector p (common denominator {_denominator(cert.dual)}):"
             if sol.n_blocks
             else "  dual vector p = y / lam (exact):",
             f"    sup |eta_p|^2 = {value}: {verdict}",
@@ -472,6 +481,12 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
             f"(angle and |eta^2 - 1| <= {sol.tolerances['extreme_tol']:g})",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _denominator(values: Any) -> str:
+    """The common denominator of exact rationals: ``2^e`` when a power of two."""
+    den = math.lcm(*(Fraction(q).denominator for q in values)) if len(values) else 1
+    return f"2^{den.bit_length() - 1}" if den & (den - 1) == 0 else with_decimal(den)
 
 
 def _short(q: Any, limit: int = 60) -> str:

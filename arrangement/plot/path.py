@@ -69,7 +69,7 @@ def plot_path(
     ax.set_ylabel("atoms of the certified solution")
     head = title or "Regularisation path"
     ax.set_title(f"{head}\nsupport bound of every minimiser: {per_sign} per sign "
-                 f"(THEORY 4.1), {len(points)} values of lam", fontsize=10)
+                 f"(docs/theory.md, 7), {len(points)} values of lam", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
     fig.tight_layout()
