@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from typing import Any
 
-from arrangement.cli.app import EXIT_OK, add_dataset_arguments, emit_json, subcommand
+from arrangement.cli.app import (
+    EXIT_OK,
+    add_dataset_arguments,
+    add_output_arguments,
+    emit_json,
+    open_output,
+    subcommand,
+)
 from arrangement.core.errors import InputError
 from arrangement.core.linalg import unit_vector
 from arrangement.core.numbers import as_fraction, fraction_str
@@ -60,7 +66,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--top", type=int, default=10, metavar="K", help="near-maximisers listed (default 10)"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_output_arguments(parser)
 
 
 @subcommand(
@@ -96,17 +102,18 @@ def _run(args: argparse.Namespace) -> int:
     cert = certify_network(
         arr, dataset.labels, net, lam=lam, output_bias=args.output_bias, top=args.top
     )
-    if args.json:
-        rec = cert.to_dict()
-        rec["source"] = dataset.source
-        rec["weights"] = str(args.weights)
-        rec["n_chambers"] = arr.n_regions
-        emit_json(rec)
-        return EXIT_OK
-    sys.stdout.write(
-        format_network(cert, source=dataset.source, weights=str(args.weights),
-                       n_rows=arr.n_points)
-    )
+    with open_output(args.output, input_path=dataset.source) as out:
+        if args.json:
+            rec = cert.to_dict()
+            rec["source"] = dataset.source
+            rec["weights"] = str(args.weights)
+            rec["n_chambers"] = arr.n_regions
+            emit_json(rec, out)
+        else:
+            out.write(
+                format_network(cert, source=dataset.source, weights=str(args.weights),
+                               n_rows=arr.n_points)
+            )
     return EXIT_OK
 
 
