@@ -413,7 +413,10 @@ def test_every_command_answers_json(tmp_path, capsys, name):
 
 @pytest.mark.parametrize(
     "name",
-    ["stats", "lattice", "certify", "precertify", "bound", "solve", "completion", "certify-network"],
+    [
+        "stats", "lattice", "certify", "precertify", "bound", "solve", "completion",
+        "certify-network",
+    ],
 )
 def test_dash_o_writes_what_stdout_would_show(tmp_path, capsys, name):
     argv = _invocations(tmp_path)[name]
