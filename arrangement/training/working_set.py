@@ -137,6 +137,8 @@ class Pricer:
         ``mu >= 0`` bounds the projection from above, Moreau) above it; ``lower`` is the value
         at a point of the cone (the approximate projection, pushed into the cone along the
         chamber's interior witness when needed). Both are floats: they only propose.
+        With ``iterations=0`` no projected-gradient step is taken: the multipliers of the last
+        pricing are reused as they are (cheap, and both bounds stay valid, only looser).
         """
         v = self.vectors(np.asarray(p, dtype=float))
         upper = np.linalg.norm(v, axis=1)
@@ -170,7 +172,7 @@ class Pricer:
                 resid = vs - np.matmul(mu[:, None, :], g)[:, 0, :]
                 u = np.linalg.norm(resid, axis=1)
                 work = np.flatnonzero(u > 1.0) if not full else np.arange(len(ids))
-                if len(work):
+                if len(work) and iterations > 0:
                     step = self._steps(ids[work], g[work])
                     mu_w = _fista(vs[work], g[work], mu[work], step, iterations)
                     mu[work] = mu_w
