@@ -600,7 +600,7 @@ def _working_set_loop(
     if lam_f is None:
         in_w[feasible_chambers(arr, model)] = True
     # the most violated chambers at p = y (the certificate of lam_max)
-    first = price.prices(yf, threshold=0.0, iterations=0)[0]
+    first = price.prices(yf, threshold=0.0, iterations=0, need=k, skip=in_w)[0]
     in_w[np.argsort(-first, kind="stable")[:k]] = True
     rounds: list[Round] = []
     best: _Result | None = None
@@ -618,7 +618,9 @@ def _working_set_loop(
         raw = _solve_restricted(arr, sub, yf, lam_f, settings, what)
         # cheap prices first (no projected-gradient iterations, warm multipliers): when they
         # already show k violated chambers, those join and the expensive pricing is skipped
-        lower, upper = price.prices(raw.dual, threshold=1.0, iterations=0)
+        lower, upper = price.prices(
+            raw.dual, threshold=1.0 + _PRICE_TOL, iterations=0, need=k, skip=in_w
+        )
         if np.count_nonzero((lower > 1.0 + _PRICE_TOL) & ~in_w) < k:
             lower, upper = price.prices(raw.dual, threshold=1.0)
         lower[in_w] = 0.0  # in W: solved to tolerance

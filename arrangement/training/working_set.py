@@ -129,7 +129,13 @@ class Pricer:
         return (self._active * p[None, :]) @ self.model.xb
 
     def prices(
-        self, p: np.ndarray, *, threshold: float = 1.0, iterations: int = 25
+        self,
+        p: np.ndarray,
+        *,
+        threshold: float = 1.0,
+        iterations: int = 25,
+        need: int | None = None,
+        skip: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Float ``(lower, upper)`` estimates of ``max |eta_p|`` over each closed chamber.
 
@@ -139,13 +145,31 @@ class Pricer:
         chamber's interior witness when needed). Both are floats: they only propose.
         With ``iterations=0`` no projected-gradient step is taken: the multipliers of the last
         pricing are reused as they are (cheap, and both bounds stay valid, only looser).
+
+        With ``need``, the chambers are estimated in decreasing order of ``||v_s||``, in slices,
+        until ``need`` of them (not marked in the boolean mask ``skip``) have ``lower`` above
+        ``threshold``; the rest keep ``lower = 0`` and ``upper = ||v_s||`` (still bounds).
         """
         v = self.vectors(np.asarray(p, dtype=float))
         upper = np.linalg.norm(v, axis=1)
         lower = np.zeros_like(upper)
         cand = np.flatnonzero(upper > threshold)
-        if len(cand):
-            lower[cand], upper[cand] = self._estimate(v, cand, iterations)
+        if need is None:
+            if len(cand):
+                lower[cand], upper[cand] = self._estimate(v, cand, iterations)
+            return lower, upper
+        cand = cand[np.argsort(-upper[cand], kind="stable")]
+        size = max(4 * need, 2048)
+        found = 0
+        for lo in range(0, len(cand), size):
+            ids = cand[lo : lo + size]
+            lower[ids], upper[ids] = self._estimate(v, ids, iterations)
+            hit = lower[ids] > threshold
+            if skip is not None:
+                hit &= ~skip[ids]
+            found += int(np.count_nonzero(hit))
+            if found >= need:
+                break
         return lower, upper
 
     def refine(
