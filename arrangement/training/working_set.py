@@ -11,7 +11,11 @@ repeats:
   means a block whose column improves the objective (its reduced cost is negative);
 * floats choose which chambers to add (:class:`Pricer`: ``||v_s||`` bounds the price from above,
   a vector inside its cone has price ``||v_s||``, the rest get accelerated projected gradient);
-  only the top ``k`` most violating chambers enter per round, so ``W`` stays small;
+  only the top ``k`` most violating chambers enter per round, so ``W`` stays small; the cheap
+  pass estimates chambers by decreasing ``||v_s||`` until ``k`` violations are found;
+* a chamber without mass in the restricted optimum and clearly slack in the dual leaves ``W``
+  (the restricted optimum stays optimal without it); it may leave only once, so the loop
+  still ends;
 * the loop stops only on the EXACT certificate of the rounded dual over ALL chambers
   (:func:`arrangement.training.analysis.certify_dual`): it gives an exact lower bound on the
   optimal value, and the solution is called optimal only when the certified relative gap is
