@@ -593,27 +593,36 @@ def _working_set_loop(
     position = np.full(model.n_regions, -1, dtype=np.int64)
     position[model.chambers] = np.arange(c)
     in_w = np.zeros(c, dtype=bool)
+    left = np.zeros(c, dtype=bool)  # chambers that already left W once (never again)
     if start is not None:
         pos = position[np.asarray([int(s) for s in start if 0 <= int(s) < model.n_regions])]
         in_w[pos[pos >= 0]] = True
     if lam_f is None:
         in_w[feasible_chambers(arr, model)] = True
     # the most violated chambers at p = y (the certificate of lam_max)
-    first = price.prices(yf, threshold=0.0)[0]
+    first = price.prices(yf, threshold=0.0, iterations=0, need=k, skip=in_w)[0]
     in_w[np.argsort(-first, kind="stable")[:k]] = True
     rounds: list[Round] = []
     best: _Result | None = None
     tightened = False
     tight = settings.tol_feas
     loose = tight < _LOOSE_TOL  # early rounds only propose columns: a looser solve will do
-    for index in range(1, _MAX_ROUNDS + 1):
+    # each round adds a chamber and a chamber leaves W at most once: at most 2c + 2 rounds
+    max_rounds = max(_MAX_ROUNDS, 2 * c + 2)
+    for index in range(1, max_rounds + 1):
         t0 = time.perf_counter()
         positions = np.flatnonzero(in_w)
         sub = restrict(model, positions)
         level = _LOOSE_TOL if loose else tight
         settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = level
         raw = _solve_restricted(arr, sub, yf, lam_f, settings, what)
-        lower, upper = price.prices(raw.dual, threshold=1.0)
+        # cheap prices first (no projected-gradient iterations, warm multipliers): when they
+        # already show k violated chambers, those join and the expensive pricing is skipped
+        lower, upper = price.prices(
+            raw.dual, threshold=1.0 + _PRICE_TOL, iterations=0, need=k, skip=in_w
+        )
+        if np.count_nonzero((lower > 1.0 + _PRICE_TOL) & ~in_w) < k:
+            lower, upper = price.prices(raw.dual, threshold=1.0)
         lower[in_w] = 0.0  # in W: solved to tolerance
         upper[in_w] = np.minimum(upper[in_w], 1.0)
         violated = np.flatnonzero(lower > 1.0 + _PRICE_TOL)
@@ -635,8 +644,20 @@ def _working_set_loop(
             if not len(violated):
                 continue
         if len(violated):
-            grow = max(k, len(positions) // 2)
-            add = violated[np.argsort(-lower[violated], kind="stable")[:grow]]
+            # a fixed budget of k chambers per round (the most violated by the float lower
+            # bound): W stays near the support plus the last additions
+            add = violated[np.argsort(-lower[violated], kind="stable")[:k]]
+            # chambers without mass in this restricted optimum and clearly slack in the
+            # dual leave W: the same blocks stay optimal for the smaller problem, so the
+            # restricted optimal value never increases; the exact certificate still decides.
+            # A chamber leaves at most once, so the loop still ends (each round adds one).
+            mass = np.linalg.norm(raw.blocks.reshape(len(positions), -1), axis=1)
+            top = float(mass.max()) if len(mass) else 0.0
+            idle = positions[
+                (mass <= _IDLE_MASS * top) & (upper[positions] < _SLACK) & ~left[positions]
+            ]
+            in_w[idle] = False
+            left[idle] = True
             in_w[add] = True
             rounds.append(
                 Round(
@@ -687,7 +708,7 @@ def _working_set_loop(
             return result, tuple(rounds), model.chambers[positions]
     assert best is not None or True
     if best is None:
-        raise SolverError(f"the working-set method did not converge in {_MAX_ROUNDS} rounds")
+        raise SolverError(f"the working-set method did not converge in {max_rounds} rounds")
     return best, tuple(rounds), model.chambers[np.flatnonzero(in_w)]
 
 
@@ -699,7 +720,11 @@ _UNSURE_TOL = 1e-6
 #: Solver tolerance of the early rounds, until the float prices come within ``_LOOSE_PRICE``.
 _LOOSE_TOL = 1e-6
 _LOOSE_PRICE = 1e-2
-#: Rounds before the working-set loop gives up (each adds at least one chamber).
+#: Chambers whose blocks carry at most this fraction of the largest block mass, and whose float
+#: price is below ``_SLACK``, leave the working set after a round.
+_IDLE_MASS = 1e-6
+_SLACK = 0.999
+#: Rounds before the working-set loop gives up (at least; see ``max_rounds``).
 _MAX_ROUNDS = 500
 
 

@@ -11,7 +11,11 @@ repeats:
   means a block whose column improves the objective (its reduced cost is negative);
 * floats choose which chambers to add (:class:`Pricer`: ``||v_s||`` bounds the price from above,
   a vector inside its cone has price ``||v_s||``, the rest get accelerated projected gradient);
-  only the top ``k`` most violating chambers enter per round, so ``W`` stays small;
+  only the top ``k`` most violating chambers enter per round, so ``W`` stays small; the cheap
+  pass estimates chambers by decreasing ``||v_s||`` until ``k`` violations are found;
+* a chamber without mass in the restricted optimum and clearly slack in the dual leaves ``W``
+  (the restricted optimum stays optimal without it); it may leave only once, so the loop
+  still ends;
 * the loop stops only on the EXACT certificate of the rounded dual over ALL chambers
   (:func:`arrangement.training.analysis.certify_dual`): it gives an exact lower bound on the
   optimal value, and the solution is called optimal only when the certified relative gap is
@@ -129,7 +133,13 @@ class Pricer:
         return (self._active * p[None, :]) @ self.model.xb
 
     def prices(
-        self, p: np.ndarray, *, threshold: float = 1.0, iterations: int = 25
+        self,
+        p: np.ndarray,
+        *,
+        threshold: float = 1.0,
+        iterations: int = 25,
+        need: int | None = None,
+        skip: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Float ``(lower, upper)`` estimates of ``max |eta_p|`` over each closed chamber.
 
@@ -137,13 +147,33 @@ class Pricer:
         ``mu >= 0`` bounds the projection from above, Moreau) above it; ``lower`` is the value
         at a point of the cone (the approximate projection, pushed into the cone along the
         chamber's interior witness when needed). Both are floats: they only propose.
+        With ``iterations=0`` no projected-gradient step is taken: the multipliers of the last
+        pricing are reused as they are (cheap, and both bounds stay valid, only looser).
+
+        With ``need``, the chambers are estimated in decreasing order of ``||v_s||``, in slices,
+        until ``need`` of them (not marked in the boolean mask ``skip``) have ``lower`` above
+        ``threshold``; the rest keep ``lower = 0`` and ``upper = ||v_s||`` (still bounds).
         """
         v = self.vectors(np.asarray(p, dtype=float))
         upper = np.linalg.norm(v, axis=1)
         lower = np.zeros_like(upper)
         cand = np.flatnonzero(upper > threshold)
-        if len(cand):
-            lower[cand], upper[cand] = self._estimate(v, cand, iterations)
+        if need is None:
+            if len(cand):
+                lower[cand], upper[cand] = self._estimate(v, cand, iterations)
+            return lower, upper
+        cand = cand[np.argsort(-upper[cand], kind="stable")]
+        size = max(4 * need, 2048)
+        found = 0
+        for lo in range(0, len(cand), size):
+            ids = cand[lo : lo + size]
+            lower[ids], upper[ids] = self._estimate(v, ids, iterations)
+            hit = lower[ids] > threshold
+            if skip is not None:
+                hit &= ~skip[ids]
+            found += int(np.count_nonzero(hit))
+            if found >= need:
+                break
         return lower, upper
 
     def refine(
@@ -170,7 +200,7 @@ class Pricer:
                 resid = vs - np.matmul(mu[:, None, :], g)[:, 0, :]
                 u = np.linalg.norm(resid, axis=1)
                 work = np.flatnonzero(u > 1.0) if not full else np.arange(len(ids))
-                if len(work):
+                if len(work) and iterations > 0:
                     step = self._steps(ids[work], g[work])
                     mu_w = _fista(vs[work], g[work], mu[work], step, iterations)
                     mu[work] = mu_w
