@@ -57,7 +57,7 @@ __all__ = [
     "load_network",
     "network_from_arrays",
     "network_from_state_dict",
-    "round_dual",
+    "round_to_bits",
 ]
 
 #: The array names of a network file (``numpy.savez(path, W1=..., b1=..., w2=..., b2=...)``).
@@ -294,12 +294,15 @@ def load_network(path: Any) -> Network:
     return network_from_state_dict(state, source=source)
 
 
-def round_dual(values: Sequence[Fraction], *, bits: int = 40) -> tuple[Fraction, ...]:
-    """Round to a common denominator ``2^e`` with ``max |p_i| 2^e`` about ``2^bits``.
+def round_to_bits(values: Sequence[Fraction], *, bits: int = 40) -> tuple[Fraction, ...]:
+    """Round exact rationals to one denominator ``2^e``, ``max |p_i| 2^e`` about ``2^bits``.
+
+    (A network's residual is exact already; :func:`arrangement.training.analysis.round_dual` is
+    the other rounding, of a solver's float dual vector within the certificate's integer budget.)
 
     Examples
     --------
-    >>> round_dual([Fraction(1, 3), Fraction(-2)], bits=8)
+    >>> round_to_bits([Fraction(1, 3), Fraction(-2)], bits=8)
     (Fraction(43, 128), Fraction(-2, 1))
     """
     top = max((abs(v) for v in values), default=Fraction(0))
@@ -519,7 +522,7 @@ def certify_network(
         How an output bias is read (see the module docstring).
     bits : int, optional
         ``p`` is rounded to a common power-of-two denominator, ``bits`` significant bits
-        relative to ``max |p_i|`` (:func:`round_dual`): short exact numbers keep the exact
+        relative to ``max |p_i|`` (:func:`round_to_bits`): short exact numbers keep the exact
         certification fast; any rounding is rigorous, it only changes the bound slightly.
     top : int, optional
         Near-maximisers described.
@@ -621,7 +624,7 @@ def certify_network(
 
     # the dual vector, its exact certificate and the lower bound
     p_exact = [(t - f) / lam_q for t, f in zip(target, primal.prediction, strict=True)]
-    pq = round_dual(p_exact, bits=bits)
+    pq = round_to_bits(p_exact, bits=bits)
     cert = certify(arr, pq)
     check = certify_dual(
         arr,
