@@ -26,7 +26,7 @@ of maximisers are all exact.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -42,14 +42,18 @@ if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
+    "BlockCertificate",
     "Certificate",
     "ChamberExtrema",
     "ExtremePoint",
     "NearMaximiser",
     "certify",
+    "certify_block",
+    "chambers_containing",
     "dual_vector",
     "eta",
     "near_maximisers",
+    "reduce_blocks",
 ]
 
 
@@ -629,13 +633,93 @@ def certify(
     tolerance = None if tol is None else as_fraction(tol, source="tol")
     if tolerance is not None and not 0 <= tolerance < 1:
         raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(tolerance)}")
-    floor = None if tolerance is None else (1 - tolerance) ** 2
     regions = arr.regions()
     signs = np.asarray(regions.hyperplane_signs)
-    r, n = signs.shape
+    block = certify_block(
+        arr,
+        p,
+        signs,
+        np.asarray(regions.witnesses),
+        iterations=iterations,
+        rounds=rounds,
+        tolerance=tolerance,
+    )
+    return reduce_blocks(arr, p, [block], chambers_containing(signs), tolerance=tolerance)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockCertificate:
+    """What certifying one block of chambers gives, ready for :func:`reduce_blocks`.
+
+    Attributes
+    ----------
+    best : Fraction
+        The largest ``||P_{K_s}(sigma v_s)||^2`` over the block's chambers and both signs
+        ``sigma`` (``0`` for an empty block): the block's ``sup |eta|^2``, exactly.
+    points : tuple of tuple
+        ``(sign, direction, eta^2)`` for every exact peak with a direction whose value is the
+        block's ``best``, or (with a tolerance) at least ``(1 - tol)^2``: every point that can
+        be reported after the reduction.
+    n_exact_chambers : int
+        Chambers of the block that took the exact path.
+    n_exact_projections : int
+        Exact projections computed in the block.
+    """
+
+    best: Fraction
+    points: tuple[tuple[int, tuple[int, ...], Fraction], ...]
+    n_exact_chambers: int
+    n_exact_projections: int
+
+
+def certify_block(
+    arrangement: Arrangement,
+    dual: tuple[Fraction, ...],
+    signs: np.ndarray,
+    witnesses: np.ndarray,
+    /,
+    *,
+    iterations: int = 15,
+    rounds: int = 4,
+    tolerance: Fraction | None = None,
+    cone: int = 0,
+) -> BlockCertificate:
+    """Certify a block of chambers: each one's exact peaks of ``eta`` and ``-eta``, pruned.
+
+    The body of :func:`certify`, which calls it once with every chamber; a partitioned run
+    (:mod:`arrangement.distributed`) calls it once per cone and combines the blocks with
+    :func:`reduce_blocks`. The walls of a chamber are found among the chambers of the block
+    (:func:`_walls`); for a block that is a cone ``{s : s_h = c_h for h < cone}`` the first
+    ``cone`` hyperplanes are added as walls of every chamber (a chamber's neighbour across one
+    of them lies in another cone; a spurious wall is a valid inequality, so it changes nothing).
+
+    Parameters
+    ----------
+    arrangement : Arrangement
+    dual : tuple of Fraction
+        ``p`` (checked by :func:`dual_vector`).
+    signs : numpy.ndarray
+        ``int8`` hyperplane sign vectors of the block's chambers, shape ``(r, n)``.
+    witnesses : numpy.ndarray
+        An integer point inside each chamber, shape ``(r, D)``.
+    iterations, rounds : int, optional
+        As for :func:`certify` (performance only).
+    tolerance : Fraction, optional
+        Also keep every peak with ``eta^2 >= (1 - tolerance)^2``.
+    cone : int, optional
+        The number of leading hyperplanes that bound the block (``0``: all chambers).
+
+    Returns
+    -------
+    BlockCertificate
+    """
+    arr = arrangement
+    p = dual
+    floor = None if tolerance is None else (1 - tolerance) ** 2
+    r = signs.shape[0]
     dim = arr.dimension
     normals = arr.normal_matrix()
-    pr = _problems(arr, p, signs, normals)
+    pr = _problems(arr, p, signs, normals, cone=cone)
     width = pr.wall_idx.shape[1]
 
     alive = np.flatnonzero((pr.vint != 0).any(axis=1))  # exact: v = 0 projects to 0
@@ -643,7 +727,7 @@ def certify(
     try:
         vf = _to_float(pr.vint, pr.q)
         nf = normals.astype(float)
-        wit = np.asarray(regions.witnesses, dtype=float).reshape(r, dim)
+        wit = np.asarray(witnesses, dtype=float).reshape(r, dim)
         with np.errstate(all="ignore"):
             wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
             scale_ok = bool(np.isfinite(vf).all() and np.isfinite(wit).all())
@@ -737,24 +821,91 @@ def certify(
                 continue
             exact_path(k)
 
-    maximisers = _maximisers(arr, p, signs, pr, results, best)
+    points = tuple(
+        (int(pr.sigma[k]), res.direction, res.norm_squared)
+        for k, res in results
+        if res.direction is not None
+        and res.norm_squared > 0
+        and (res.norm_squared == best or (floor is not None and res.norm_squared >= floor))
+    )
+    chambers_exact = {int(pr.chamber[k]) for k, _ in results}
+    return BlockCertificate(best, points, len(chambers_exact), len(results))
+
+
+def reduce_blocks(
+    arrangement: Arrangement,
+    dual: tuple[Fraction, ...],
+    blocks: Sequence[BlockCertificate],
+    chambers_of: Callable[[tuple[int, ...]], tuple[int, ...]],
+    /,
+    *,
+    tolerance: Fraction | None = None,
+) -> Certificate:
+    """Combine the blocks of a partition of the chambers into the certificate of all of them.
+
+    ``sup |eta|^2`` is the largest block value; the maximisers are the points that reach it
+    (every chamber whose closure holds a maximiser peaks there, so each block that contains
+    such a chamber reports the point); near-maximisers likewise. Each point is checked exactly
+    against the definition of ``eta``.
+
+    Parameters
+    ----------
+    arrangement : Arrangement
+    dual : tuple of Fraction
+    blocks : sequence of BlockCertificate
+        One per block; the blocks partition the chambers.
+    chambers_of : callable
+        ``chambers_of(face)``: the indices of the chambers whose closure holds the relatively
+        open face with hyperplane signs ``face`` (:func:`chambers_containing` for a sign array).
+    tolerance : Fraction, optional
+        The tolerance the blocks were certified with.
+    """
+    arr, p = arrangement, dual
+    best = max((b.best for b in blocks), default=Fraction(0))
+    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
+    if best > 0:
+        for b in blocks:
+            for sgn, direction, value in b.points:
+                if value == best:
+                    found[(sgn, direction)] = best
+    maximisers = _points(arr, p, chambers_of, found)
     near: tuple[NearMaximiser, ...] = ()
-    if floor is not None:
-        level: dict[tuple[int, tuple[int, ...]], Fraction] = {}
-        for k, res in results:
-            if res.direction is not None and res.norm_squared > 0 and res.norm_squared >= floor:
-                level[(int(pr.sigma[k]), res.direction)] = res.norm_squared
-        pts = _points(arr, p, signs, level)
+    if tolerance is not None:
+        floor = (1 - tolerance) ** 2
+        level = {
+            (sgn, direction): value
+            for b in blocks
+            for sgn, direction, value in b.points
+            if value >= floor
+        }
+        pts = _points(arr, p, chambers_of, level)
         near = tuple(
             sorted(
                 (NearMaximiser(e, level[(e.sign, e.direction)]) for e in pts),
                 key=lambda m: (-m.value_squared, -m.point.sign, m.point.direction),
             )
         )
-    chambers_exact = {int(pr.chamber[k]) for k, _ in results}
     return Certificate(
-        arr, p, best, maximisers, len(chambers_exact), len(results), tolerance, near
+        arr,
+        p,
+        best,
+        maximisers,
+        sum(b.n_exact_chambers for b in blocks),
+        sum(b.n_exact_projections for b in blocks),
+        tolerance,
+        near,
     )
+
+
+def chambers_containing(signs: np.ndarray) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
+    """``face -> indices of the rows of signs whose closed chamber holds the face``."""
+
+    def of(face: tuple[int, ...]) -> tuple[int, ...]:
+        nz = np.flatnonzero(np.asarray(face) != 0)
+        key = np.asarray(face, dtype=np.int8)[nz]
+        return tuple(int(c) for c in np.flatnonzero((signs[:, nz] == key[None, :]).all(axis=1)))
+
+    return of
 
 
 _CHUNK = 1 << 16
@@ -814,9 +965,17 @@ def _to_float(a: np.ndarray, q: int = 1) -> np.ndarray:
 
 
 def _problems(
-    arr: Arrangement, p: tuple[Fraction, ...], signs: np.ndarray, normals: np.ndarray
+    arr: Arrangement,
+    p: tuple[Fraction, ...],
+    signs: np.ndarray,
+    normals: np.ndarray,
+    *,
+    cone: int = 0,
 ) -> _Problems:
-    """Exact data of the ``2r`` problems: ``sigma v_s`` over a common denominator, and walls."""
+    """Exact data of the ``2r`` problems: ``sigma v_s`` over a common denominator, and walls.
+
+    The first ``cone`` hyperplanes are walls of every chamber (see :func:`certify_block`).
+    """
     r, n = signs.shape
     dim = arr.dimension
     plus, minus = _hyperplane_coefficients(arr, p)
@@ -831,6 +990,7 @@ def _problems(
     else:
         vint = np.zeros((r, dim), dtype=np.int64)
     walls = _walls(signs)
+    walls[:, :cone] = True
     width = int(walls.sum(axis=1).max()) if r and n else 0
     order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
     is_wall = np.take_along_axis(walls, order, axis=1)
@@ -840,27 +1000,10 @@ def _problems(
     return _Problems(both, sigma, np.concatenate([vint, -vint]), q, order, wall_sign, normals)
 
 
-def _maximisers(
-    arr: Arrangement,
-    p: tuple[Fraction, ...],
-    signs: np.ndarray,
-    pr: _Problems,
-    results: list[tuple[int, ConeProjection]],
-    best: Fraction,
-) -> tuple[ExtremePoint, ...]:
-    if best == 0:
-        return ()
-    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
-    for k, res in results:
-        if res.norm_squared == best and res.direction is not None:
-            found[(int(pr.sigma[k]), res.direction)] = best
-    return _points(arr, p, signs, found)
-
-
 def _points(
     arr: Arrangement,
     p: tuple[Fraction, ...],
-    signs: np.ndarray,
+    chambers_of: Callable[[tuple[int, ...]], tuple[int, ...]],
     found: dict[tuple[int, tuple[int, ...]], Fraction],
 ) -> tuple[ExtremePoint, ...]:
     """The points ``(sign, direction) -> eta^2`` with their faces, each checked exactly."""
@@ -873,9 +1016,6 @@ def _points(
             raise SolverError(f"internal check failed for the maximiser {direction}")
         face = arr.hyperplane_signs_of(direction)
         row_signs = arr.signs_of(direction)
-        nz = np.flatnonzero(np.asarray(face) != 0)
-        key = np.asarray(face, dtype=np.int8)[nz]
-        chambers = np.flatnonzero((signs[:, nz] == key[None, :]).all(axis=1))
         out.append(
             ExtremePoint(
                 sign=sgn,
@@ -885,7 +1025,7 @@ def _points(
                 pattern=tuple(i for i, s in enumerate(row_signs) if s > 0),
                 interior=all(s != 0 for s in face),
                 zero_set=tuple(i for i, s in enumerate(row_signs) if s == 0),
-                chambers=tuple(int(c) for c in chambers),
+                chambers=chambers_of(face),
             )
         )
     return tuple(out)
