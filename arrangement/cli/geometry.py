@@ -6,7 +6,6 @@ They register themselves with :func:`arrangement.cli.app.subcommand` when import
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import sys
@@ -19,13 +18,16 @@ from arrangement.cli.app import (
     EXIT_OK,
     PROG,
     UsageError,
+    add_cluster_arguments,
     add_dataset_arguments,
     add_output_arguments,
+    cluster_client,
     emit_json,
     enumeration_budget,
     exact_json,
     load_arrangement,
     open_output,
+    parse_workers,
     same_file,
     size_check,
     subcommand,
@@ -203,44 +205,7 @@ def _regions_args(parser: argparse.ArgumentParser) -> None:
         metavar="OUT",
         help="output file, or directory for parquet (default: stdout)",
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        metavar="K",
-        help="enumerate cone by cone on a local Dask cluster of K processes",
-    )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="enumerate cone by cone on the Dask cluster whose scheduler is at ADDRESS "
-        "(e.g. tcp://host:8786)",
-    )
-
-
-def _workers(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if k < 1:
-        raise InputError(f"--workers must be a positive integer, got {text!r}")
-    return k
-
-
-@contextlib.contextmanager
-def _client(args: argparse.Namespace) -> Iterator[Any]:
-    """The Dask client asked for by ``--workers`` / ``--scheduler`` (``None``: serial)."""
-    workers = _workers(args.workers)
-    if workers is None and args.scheduler is None:
-        yield None
-        return
-    from arrangement.distributed.partition import connect, local_client
-
-    ctx = local_client(workers) if workers is not None else connect(args.scheduler)
-    with ctx as client:
-        yield client
+    add_cluster_arguments(parser, "enumerate")
 
 
 @subcommand(
@@ -256,7 +221,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
 def _regions(args: argparse.Namespace) -> int:
     from arrangement.geometry.stream import check_output_directory
 
-    workers = _workers(args.workers)
+    workers = parse_workers(args.workers)
     if args.format == "parquet":
         if args.output in (None, "-"):
             raise InputError("--format parquet needs an output directory: -o DIR")
@@ -267,7 +232,7 @@ def _regions(args: argparse.Namespace) -> int:
         raise InputError("refusing to overwrite the input file", source=args.output)
     total = size_check(arr, args, held=False)
     del workers
-    with _client(args) as client, Progress(total, "chambers written") as bar:
+    with cluster_client(args) as client, Progress(total, "chambers written") as bar:
         if args.format == "parquet":
             _regions_parquet(arr, client, args.output, bar)
         else:

@@ -19,11 +19,13 @@ local processes, :func:`connect` joins an existing scheduler.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ from arrangement.core.errors import ArrangementError, InputError
 if TYPE_CHECKING:
     from distributed import Client
 
+    from arrangement.certificates.certificate import BlockCertificate, Certificate
     from arrangement.geometry.arrangement import Arrangement
     from arrangement.geometry.enumeration import Plan
     from arrangement.geometry.regions import Regions
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ConeResult",
     "PartitionReport",
+    "certify_cone_task",
+    "certify_distributed",
     "cone_task",
     "connect",
     "count_chambers",
@@ -354,7 +359,172 @@ def count_chambers(arr: Arrangement, client: Client) -> PartitionReport:
         total += res.count
         cpu += res.cpu
     cpu += _batch_cpu(client, prep)
+    arr.record_region_count(total)
     return PartitionReport(total, len(prep.cones), cpu, time.process_time() - start)
+
+
+# ---------------------------------------------------------------------------- certify
+
+
+def _cone_chambers_task(
+    plan: Plan, cone: np.ndarray, *batches: tuple[RestrictionBatch, float]
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The chambers ``(signs, witnesses)`` of one cone and the CPU seconds (kept on a worker)."""
+    from arrangement.geometry.enumeration import enumerate_cone
+
+    start = time.process_time()
+    signs, wits = enumerate_cone(_share(plan, batches), cone)
+    return signs, wits, time.process_time() - start
+
+
+def certify_cone_task(
+    arr: Arrangement,
+    dual: tuple[Fraction, ...],
+    chambers: tuple[np.ndarray, np.ndarray, float],
+    cone: int,
+    iterations: int,
+    rounds: int,
+    tolerance: Fraction | None,
+) -> tuple[BlockCertificate, int, float]:
+    """Certify the chambers of one cone (a Dask task): its block, its size and the CPU used.
+
+    ``cone`` is the number of hyperplanes that define the cone; they are walls of every chamber
+    of the block (:func:`arrangement.certificates.certificate.certify_block`).
+    """
+    from arrangement.certificates.certificate import certify_block
+
+    start = time.process_time()
+    signs, wits, used = chambers
+    block = certify_block(
+        arr, dual, signs, wits, iterations=iterations, rounds=rounds, tolerance=tolerance, cone=cone
+    )
+    return block, signs.shape[0], used + time.process_time() - start
+
+
+def _faces_task(
+    chambers: tuple[np.ndarray, np.ndarray, float], faces: list[tuple[int, ...]]
+) -> list[tuple[int, ...]]:
+    """For each face, the cone's chambers (local indices) whose closure holds it."""
+    from arrangement.certificates.certificate import chambers_containing
+
+    of = chambers_containing(chambers[0])
+    return [of(face) for face in faces]
+
+
+def certify_distributed(
+    arr: Arrangement,
+    dual: Sequence[Any],
+    client: Client,
+    *,
+    iterations: int = 15,
+    rounds: int = 4,
+    tol: Any = None,
+    chunk: int = 1 << 19,
+    report: list[PartitionReport] | None = None,
+) -> Certificate:
+    """:func:`~arrangement.certificates.certificate.certify`, cone by cone on ``client``.
+
+    Each cone's chambers are enumerated and certified by the workers
+    (:func:`~arrangement.certificates.certificate.certify_block`: the cone's sup and its
+    extreme points), then reduced on the client
+    (:func:`~arrangement.certificates.certificate.reduce_blocks`). ``sup_norm_squared``, the
+    maximisers and the near-maximisers equal those of the serial :func:`certify` exactly; the
+    counts of exact chambers and projections differ (they depend on the order of the pruning).
+
+    Chamber indices (``ExtremePoint.chambers``): when ``arr`` holds its chambers
+    (``arr.regions()`` was computed), they index ``arr.regions()``, as in the serial result;
+    otherwise they index the *partitioned order*: the cones in the order of
+    :func:`arrangement.geometry.enumeration.cone_split`, each cone's chambers in the order
+    :func:`arrangement.geometry.enumeration.enumerate_cone` returns them (what
+    :func:`iter_regions_distributed` yields, sorted by cone). No process holds every chamber;
+    the number of chambers is recorded on ``arr`` (:meth:`Arrangement.record_region_count`).
+
+    Parameters
+    ----------
+    arr : Arrangement
+    dual : sequence
+        ``p``, one exact number per input row.
+    client : distributed.Client
+    iterations, rounds, tol
+        As for :func:`~arrangement.certificates.certificate.certify`.
+    chunk : int, optional
+        The largest number of chambers per cone to aim for.
+    report : list, optional
+        Receives one :class:`PartitionReport`.
+
+    Returns
+    -------
+    Certificate
+    """
+    from arrangement.certificates.certificate import (
+        chambers_containing,
+        dual_vector,
+        reduce_blocks,
+    )
+    from arrangement.core.numbers import as_fraction, fraction_str
+
+    start = time.process_time()
+    p = dual_vector(arr, dual)
+    tolerance = None if tol is None else as_fraction(tol, source="tol")
+    if tolerance is not None and not 0 <= tolerance < 1:
+        raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(tolerance)}")
+    held = arr._cache.get("regions")
+    prep = _prepare(client, arr, chunk)
+    light = client.scatter(dataclasses.replace(arr, _cache={}), broadcast=True, hash=False)
+    chambers = [
+        client.submit(_cone_chambers_task, prep.plan, cone, *prep.batches, pure=False)
+        for cone in prep.cones
+    ]
+    tasks = [
+        client.submit(
+            certify_cone_task, light, p, ch, len(cone), iterations, rounds, tolerance, pure=False
+        )
+        for ch, cone in zip(chambers, prep.cones, strict=True)
+    ]
+    try:
+        results = client.gather(tasks)
+        blocks = [b for b, _, _ in results]
+        counts = [c for _, c, _ in results]
+        cpu = sum(c for _, _, c in results) + _batch_cpu(client, prep)
+        if held is not None:
+            chambers_of = chambers_containing(np.asarray(held.hyperplane_signs))
+        else:
+            faces = _candidate_faces(arr, blocks, tolerance)
+            located = client.gather(
+                [client.submit(_faces_task, ch, faces, pure=False) for ch in chambers]
+            )
+            offsets = np.concatenate([[0], np.cumsum(counts)]).tolist()
+            table = {
+                face: tuple(
+                    offsets[c] + i for c, per_cone in enumerate(located) for i in per_cone[j]
+                )
+                for j, face in enumerate(faces)
+            }
+            chambers_of = table.__getitem__
+    finally:
+        client.cancel(chambers + tasks)
+    arr.record_region_count(sum(counts))
+    cert = reduce_blocks(arr, p, blocks, chambers_of, tolerance=tolerance)
+    if report is not None:
+        report.append(
+            PartitionReport(sum(counts), len(prep.cones), cpu, time.process_time() - start)
+        )
+    return cert
+
+
+def _candidate_faces(
+    arr: Arrangement, blocks: list[BlockCertificate], tolerance: Fraction | None
+) -> list[tuple[int, ...]]:
+    """The faces of every point the reduction can report (value = sup, or >= the floor)."""
+    best = max((b.best for b in blocks), default=Fraction(0))
+    floor = None if tolerance is None else (1 - tolerance) ** 2
+    directions = {
+        d
+        for b in blocks
+        for _, d, v in b.points
+        if (v == best and best > 0) or (floor is not None and v >= floor)
+    }
+    return sorted({arr.hyperplane_signs_of(d) for d in directions})
 
 
 #: Settings of the local cluster. Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` also fixes
