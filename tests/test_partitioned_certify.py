@@ -265,9 +265,39 @@ def _free_port() -> int:
 @pytest.mark.parametrize("command", ["certify", "stats"])
 def test_bad_cluster_options_one_line(capsys, extra, fragments, command):
     extra = [e.replace("PORT", str(_free_port())) for e in extra]
-    args = [command, DATA / "line7.csv", *extra]
+    args = [command, DATA / "counterexample.csv", *extra]
     if command == "certify":
-        args += ["--dual", DATA / "counterexample_dual.csv"]  # never read: options first
+        args += ["--dual", DATA / "counterexample_dual.csv"]
     code, out, err = run(capsys, *args)
     assert code == 1 and out == ""
     assert_one_line_error(err, *fragments)
+
+
+def test_cli_stats_counts_by_cones(client, capsys):
+    address = client.scheduler.address
+    for name in ("plane_degenerate", "iris20"):
+        code, out, _ = run(capsys, "stats", DATA / f"{name}.csv", "--json")
+        assert code == 0
+        want = json.loads(out)
+        code, out, err = run(capsys, "stats", DATA / f"{name}.csv", "--json", "--scheduler", address)
+        assert code == 0 and err == ""
+        got = json.loads(out)
+        for key in ("n_regions", "characteristic_polynomial", "support_bound", "rank"):
+            assert got[key] == want[key]
+        assert got["f_vector"] is None and got["graph"] is None
+        assert got["checks"] == {"zaslavsky": True, "chi_at_one": True, "cover": True}
+    code, out, err = run(capsys, "stats", DATA / "iris20.csv", "--scheduler", address)
+    assert code == 0 and "needs every chamber in one process" in out
+    assert "Zaslavsky, Cover: all hold" in out
+
+
+def test_recorded_count_is_checked_against_the_enumeration():
+    from arrangement.core.errors import ArrangementError
+
+    arr = _load("line7")
+    arr.record_region_count(arr.n_regions)  # held and equal: fine
+    fresh = _load("line7")
+    fresh.record_region_count(13)
+    assert fresh.n_regions == 13  # not enumerated
+    with pytest.raises(ArrangementError, match="internal check failed"):
+        fresh.regions()

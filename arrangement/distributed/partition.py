@@ -274,7 +274,8 @@ def _batch_cpu(client: Client, prep: _Prepared) -> float:
     if not prep.batches:
         return 0.0
     cpus = client.gather([client.submit(_second, b, pure=False) for b in prep.batches])
-    client.cancel(prep.batches)
+    for fut in prep.batches:
+        fut.release()  # not cancel: that would cancel the tasks that depend on them
     return float(sum(cpus))
 
 
