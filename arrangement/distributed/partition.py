@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: Cones per worker to aim for (dynamic scheduling evens out unequal cones).
-CONES_PER_WORKER = 2
+CONES_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
