@@ -228,8 +228,7 @@ def _chamber_maxima(
         cert = certify(arr, p)
 
     def query(chamber: int, sign: int) -> tuple[Fraction, tuple[int, ...] | None]:
-        ext = cert.chamber_extrema(chamber)
-        return (ext.max_squared, ext.argmax) if sign > 0 else (ext.min_squared, ext.argmin)
+        return cert.extremum(chamber, sign)
 
     return cert, query
 
