@@ -527,6 +527,35 @@ def chamber_walls(arr: Arrangement) -> np.ndarray:
     )
 
 
+def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(wall_idx, wall_sign)``: the walls of every chamber in increasing hyperplane order.
+
+    ``wall_idx[s, f]`` is the hyperplane of the ``f``-th wall of chamber ``s`` and
+    ``wall_sign[s, f]`` the chamber's sign on it (``0`` marks padding).
+    """
+    r, n = signs.shape
+    width = int(walls.sum(axis=1).max()) if r and n else 0
+    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
+    is_wall = np.take_along_axis(walls, order, axis=1)
+    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    return order, wall_sign
+
+
+def chamber_wall_layout(arr: Arrangement) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_wall_layout` of :func:`chamber_walls`, cached on ``arr``.
+
+    This is the layout of the ``start`` multipliers of :func:`certify`: problem ``k < r`` is
+    chamber ``k`` with ``sigma = +1``, problem ``r + k`` the same chamber with ``sigma = -1``,
+    and column ``f`` belongs to the wall ``wall_idx[k, f]`` (primitive integer normal).
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        signs = np.asarray(arr.regions().hyperplane_signs)
+        return _wall_layout(signs, chamber_walls(arr))
+
+    return arr._cached("chamber_wall_layout", build)
+
+
 @dataclass(slots=True)
 class _Problems:
     """The ``2r`` signed chamber problems ``max <sigma v_s, theta>`` over ``K_s ∩ S``."""
@@ -717,6 +746,7 @@ def certify(
     iterations: int = 15,
     rounds: int = 4,
     tol: Any = None,
+    start: np.ndarray | None = None,
 ) -> Certificate:
     """Decide exactly whether ``|eta_p| <= 1`` on the sphere, with every maximiser.
 
@@ -735,6 +765,10 @@ def certify(
         ``-eta`` peaks on a closed chamber with ``|eta| >= 1 - tol``
         (:attr:`Certificate.near_maximisers`; :meth:`Certificate.valid_within` tells whether
         ``sup |eta| <= 1 + tol``). The exact verdict is unchanged.
+    start : numpy.ndarray, optional
+        Float multipliers ``(2r, F)`` to start the pruning from, in the layout of
+        :func:`chamber_wall_layout` (for example those of a solver's last pricing of a nearby
+        dual vector). Performance only: any non-negative multipliers give valid bounds.
 
     Returns
     -------
@@ -787,7 +821,7 @@ def certify(
     r, n = signs.shape
     dim = arr.dimension
     normals = arr.normal_matrix()
-    pr = _problems(arr, p, signs, normals, chamber_walls(arr))
+    pr = _problems(arr, p, signs, normals, layout=chamber_wall_layout(arr))
     width = pr.wall_idx.shape[1]
 
     alive = np.flatnonzero((pr.vint != 0).any(axis=1))  # exact: v = 0 projects to 0
@@ -809,6 +843,8 @@ def certify(
         # path (the verdict is the same, only slower).
         vf = nf = wit = np.zeros((0, 0))
         rounds = 0
+    elif start is not None and np.shape(start) == mu_all.shape:
+        mu_all = np.nan_to_num(np.maximum(np.asarray(start, dtype=float), 0.0), posinf=0.0)
 
     def rows_of(ids: np.ndarray) -> np.ndarray:
         cham = pr.chamber[ids]
@@ -977,11 +1013,12 @@ def _problems(
     signs: np.ndarray,
     normals: np.ndarray,
     walls: np.ndarray | None = None,
+    layout: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> _Problems:
     """Exact data of the ``2r`` problems: ``sigma v_s`` over a common denominator, and walls.
 
     ``walls`` (boolean ``(r, n)``, see :func:`_walls`) defaults to the walls computed from
-    ``signs`` themselves.
+    ``signs`` themselves; ``layout`` (see :func:`_wall_layout`) replaces both.
     """
     r, n = signs.shape
     dim = arr.dimension
@@ -1003,11 +1040,9 @@ def _problems(
             vint = int_array(part.astype(object) + base.astype(object))
     else:
         vint = np.zeros((r, dim), dtype=np.int64)
-    walls = _walls(signs) if walls is None else walls
-    width = int(walls.sum(axis=1).max()) if r and n else 0
-    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
-    is_wall = np.take_along_axis(walls, order, axis=1)
-    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    if layout is None:
+        layout = _wall_layout(signs, _walls(signs) if walls is None else walls)
+    order, wall_sign = layout
     both = np.concatenate([np.arange(r), np.arange(r)])
     sigma = np.concatenate([np.ones(r, dtype=np.int64), -np.ones(r, dtype=np.int64)])
     return _Problems(both, sigma, np.concatenate([vint, -vint]), q, order, wall_sign, normals)
