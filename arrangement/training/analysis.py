@@ -214,7 +214,10 @@ def apply_measure(arr: Arrangement, atoms: Sequence[Atom]) -> np.ndarray:
 
 
 def _chamber_maxima(
-    arr: Arrangement, p: Sequence[Fraction], cert: Certificate | None = None
+    arr: Arrangement,
+    p: Sequence[Fraction],
+    cert: Certificate | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[Any, Any]:
     """Exact analysis of ``p`` by :func:`arrangement.certificates.certificate.certify`.
 
@@ -225,11 +228,10 @@ def _chamber_maxima(
     from arrangement.certificates.certificate import certify
 
     if cert is None:
-        cert = certify(arr, p)
+        cert = certify(arr, p, start=start)
 
     def query(chamber: int, sign: int) -> tuple[Fraction, tuple[int, ...] | None]:
-        ext = cert.chamber_extrema(chamber)
-        return (ext.max_squared, ext.argmax) if sign > 0 else (ext.min_squared, ext.argmin)
+        return cert.extremum(chamber, sign)
 
     return cert, query
 
@@ -294,19 +296,21 @@ def certify_dual(
     denominator: int,
     extreme_tol: float,
     certificate: Certificate | None = None,
+    start: np.ndarray | None = None,
 ) -> CertificateCheck:
     """Exact analysis of a dual vector: float entries are rounded, Fractions are kept.
 
     A float vector is rounded to one common power-of-two denominator as fine as the exact
     certificate's integer arithmetic allows (:func:`round_dual`); ``denominator`` is the
     per-entry fallback when the data leave no room for that. ``certificate``: the exact
-    certificate of the (rounded) vector, when already computed.
+    certificate of the (rounded) vector, when already computed; ``start``: float multipliers
+    for its pruning (the ``start`` of :func:`arrangement.certificates.certificate.certify`).
     """
     if all(isinstance(v, Fraction) for v in p):
         pq = tuple(p)
     else:
         pq = round_dual(arr, np.asarray(p, dtype=float), denominator)
-    full, query = _chamber_maxima(arr, pq, certificate)
+    full, query = _chamber_maxima(arr, pq, certificate, start)
     sup = full.sup_norm_squared
     c = _scale_for(sup)
     checks = []
