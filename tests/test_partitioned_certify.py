@@ -276,10 +276,11 @@ def test_bad_cluster_options_one_line(capsys, extra, fragments, command):
 def test_cli_stats_counts_by_cones(client, capsys):
     address = client.scheduler.address
     for name in ("plane_degenerate", "iris20"):
-        code, out, _ = run(capsys, "stats", DATA / f"{name}.csv", "--json")
+        data = DATA / f"{name}.csv"
+        code, out, _ = run(capsys, "stats", data, "--json")
         assert code == 0
         want = json.loads(out)
-        code, out, err = run(capsys, "stats", DATA / f"{name}.csv", "--json", "--scheduler", address)
+        code, out, err = run(capsys, "stats", data, "--json", "--scheduler", address)
         assert code == 0 and err == ""
         got = json.loads(out)
         for key in ("n_regions", "characteristic_polynomial", "support_bound", "rank"):
