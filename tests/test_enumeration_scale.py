@@ -365,14 +365,6 @@ def test_max_chambers_option(capsys):
 # ---------------------------------------------------------------------------- Dask
 
 
-@pytest.fixture(scope="module")
-def client():
-    from arrangement.distributed.partition import local_client
-
-    with local_client(2) as c:
-        yield c
-
-
 def test_dask_regions_equal_serial(client):
     from arrangement.distributed.partition import count_chambers, iter_regions_distributed
 

@@ -177,14 +177,6 @@ def test_cones_certify_like_serial_random_degenerate(points, data, target):
 # ---------------------------------------------------------------------------- Dask
 
 
-@pytest.fixture(scope="module")
-def client():
-    from arrangement.distributed.partition import local_client
-
-    with local_client(2) as c:
-        yield c
-
-
 def test_dask_certify_equals_serial(client):
     from arrangement.certificates.bounds import support_bounds
     from arrangement.certificates.precertificate import nondegeneracy
