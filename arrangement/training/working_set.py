@@ -162,7 +162,8 @@ class Pricer:
 
     def vectors(self, p: np.ndarray) -> np.ndarray:
         """``v_s = (D_s X B)^T p`` of every chamber, shape ``(c, m)``."""
-        return (self._active * p[None, :]) @ self.model.xb
+        out: np.ndarray = self._active @ (p[:, None] * self.model.xb)
+        return out
 
     def prices(
         self,
