@@ -104,7 +104,11 @@ RestrictionBatch = list[tuple[int, tuple[Any, ...], tuple[Any, ...]]]
 
 
 def _share(plan: Plan, batches: tuple[tuple[RestrictionBatch, float], ...]) -> Plan:
-    """Store the restriction chambers of ``batches`` in ``plan`` (once per worker process)."""
+    """Store the restriction chambers of ``batches`` in ``plan``; return it.
+
+    The plan is shared by every task of a worker process: the first task stores them, the later
+    ones find them stored.
+    """
     for batch, _ in batches:
         for k, step, cut in batch:
             plan.keep_restriction(k, step, cut)
