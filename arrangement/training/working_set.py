@@ -199,7 +199,7 @@ class Pricer:
         p: np.ndarray,
         *,
         threshold: float = 1.0,
-        iterations: int = 25,
+        iterations: int = 10,
         need: int | None = None,
         skip: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
