@@ -808,6 +808,7 @@ def _fast_below(
     root = np.floor(np.sqrt(sq.astype(float))).astype(np.int64)
     for _ in range(3):  # an integer upper bound on sqrt(sq), checked in integers
         root += root * root < sq
+    ok &= root * root >= sq
     c = np.where(j < 0, math.isqrt(dim - 1) + 1, 0)  # >= sqrt(D) where V was rounded
     lhs = (root + c) ** 2
     limit = 2**63 - 1
