@@ -770,8 +770,11 @@ def _fast_below(
     q = pr.q
     log_q = q.bit_length() - 1 + math.log2(q / (1 << (q.bit_length() - 1))) if q > 0 else 0.0
     vint = pr.vint[ids]
-    with np.errstate(all="ignore"):
+    try:
         vf = _to_float(vint, q)
+    except OverflowError:  # beyond the float range: the caller decides in Python integers
+        return np.zeros(b, dtype=bool)
+    with np.errstate(all="ignore"):
         mu = np.maximum(mu, 0.0)
         resid = vf + np.einsum("bf,bfd->bd", mu, g)
         tiny = 2.0**-1000
