@@ -165,8 +165,12 @@ class Pricer:
         width = wall_idx.shape[1]
         if self._mu.shape[2] < width or len(model.chambers) == 0:
             return None
+        try:
+            with np.errstate(all="ignore"):
+                lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
+        except OverflowError:  # normals beyond the float range: start from zero
+            return None
         with np.errstate(all="ignore"):
-            lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
             inverse = np.where(np.isfinite(lengths) & (lengths > 0), 1.0 / lengths, 0.0)
         scale = inverse[wall_idx[model.chambers]]  # (c, width)
         start = np.zeros((2 * r, width))
