@@ -321,7 +321,8 @@ class Pricer:
         todo = np.flatnonzero(np.isnan(self._step[ids]))
         if len(todo):
             gt = g[todo]
-            gram = np.matmul(gt, np.swapaxes(gt, 1, 2))
+            # ||G G^T|| = ||G^T G||: the (m, m) Gram matrix is the small one
+            gram = np.matmul(np.swapaxes(gt, 1, 2), gt)
             lip = np.linalg.eigvalsh(gram)[:, -1]
             self._step[ids[todo]] = 1.0 / np.where(lip > 0, lip, 1.0)
         out: np.ndarray = self._step[ids]
