@@ -306,9 +306,7 @@ class Certificate:
             arr = self.arrangement
             chamber = arr.regions()[index]
             v = _chamber_vector(arr, self.dual, chamber.signs)
-            pairs = zip(chamber.hyperplane_signs, arr.normals, strict=True)
-            rows = [[s * x for x in nrm] for s, nrm in pairs]
-            res = project([key[1] * x for x in v], rows)
+            res = project([key[1] * x for x in v], chamber_cone_rows(arr, key[0]))
             found = (res.norm_squared, res.direction)
             self.projections[key] = found
         return found
@@ -613,6 +611,20 @@ def chamber_tree(arr: Arrangement) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         "chamber_tree", build
     )
     return out
+
+
+def chamber_cone_rows(arr: Arrangement, index: int) -> list[list[int]]:
+    """The rows ``G`` of the closed chamber ``K = {theta : G theta >= 0}``: its signed walls.
+
+    Only the walls (:func:`chamber_walls`) are listed; the other hyperplanes are implied by
+    them on the chamber, so the cone is the same and exact projections onto it are cheaper.
+    """
+    wall_idx, wall_sign = chamber_wall_layout(arr)
+    return [
+        [int(s) * x for x in arr.normals[int(h)]]
+        for h, s in zip(wall_idx[index].tolist(), wall_sign[index].tolist(), strict=True)
+        if s != 0
+    ]
 
 
 def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
