@@ -37,7 +37,6 @@ from arrangement.certificates.cones import ConeProjection, batch_dual_multiplier
 from arrangement.core.errors import InputError, SolverError
 from arrangement.core.linalg import (
     CodeTable,
-    code_member,
     int_array,
     int_matmul,
     mask_matmul,
@@ -311,9 +310,7 @@ class Certificate:
             arr = self.arrangement
             chamber = arr.regions()[index]
             v = _chamber_vector(arr, self.dual, chamber.signs)
-            pairs = zip(chamber.hyperplane_signs, arr.normals, strict=True)
-            rows = [[s * x for x in nrm] for s, nrm in pairs]
-            res = project([key[1] * x for x in v], rows)
+            res = project([key[1] * x for x in v], chamber_cone_rows(arr, key[0]))
             found = (res.norm_squared, res.direction)
             self.projections[key] = found
         return found
@@ -512,11 +509,19 @@ def _sign_codes(signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r, n = signs.shape
     rng = np.random.default_rng(20260317)
     weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
+    codes = np.zeros(r, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        codes: np.ndarray = np.where(signs > 0, weights[None, :], np.uint64(0)).sum(
-            axis=1, dtype=np.uint64
-        )
+        for lo in range(0, r, _ROW_BLOCK):  # bounded temporaries
+            part = signs[lo : lo + _ROW_BLOCK] > 0
+            codes[lo : lo + _ROW_BLOCK] = np.where(part, weights[None, :], np.uint64(0)).sum(
+                axis=1, dtype=np.uint64
+            )
     return codes, weights
+
+
+#: Chambers per block of the hashed wall and code computations (temporaries of
+#: ``_ROW_BLOCK x n`` 64-bit words).
+_ROW_BLOCK = 1 << 13
 
 
 def _walls(signs: np.ndarray) -> np.ndarray:
@@ -530,10 +535,16 @@ def _walls(signs: np.ndarray) -> np.ndarray:
     if r == 0 or n == 0:
         return np.zeros((r, n), dtype=bool)
     codes, weights = _sign_codes(signs)
+    table = CodeTable(codes)
+    walls = np.zeros((r, n), dtype=bool)
     with np.errstate(over="ignore"):
-        delta = np.where(signs > 0, np.uint64(0) - weights, weights)
-        flipped = codes.reshape(r, 1) + delta
-    return code_member(codes, flipped)
+        for lo in range(0, r, _ROW_BLOCK):
+            part = signs[lo : lo + _ROW_BLOCK] > 0
+            flipped = codes[lo : lo + _ROW_BLOCK, None] + np.where(
+                part, np.uint64(0) - weights, weights
+            )
+            walls[lo : lo + _ROW_BLOCK] = table.index(flipped) >= 0
+    return walls
 
 
 def chamber_walls(arr: Arrangement) -> np.ndarray:
@@ -606,6 +617,20 @@ def chamber_tree(arr: Arrangement) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return out
 
 
+def chamber_cone_rows(arr: Arrangement, index: int) -> list[list[int]]:
+    """The rows ``G`` of the closed chamber ``K = {theta : G theta >= 0}``: its signed walls.
+
+    Only the walls (:func:`chamber_walls`) are listed; the other hyperplanes are implied by
+    them on the chamber, so the cone is the same and exact projections onto it are cheaper.
+    """
+    wall_idx, wall_sign = chamber_wall_layout(arr)
+    return [
+        [int(s) * x for x in arr.normals[int(h)]]
+        for h, s in zip(wall_idx[index].tolist(), wall_sign[index].tolist(), strict=True)
+        if s != 0
+    ]
+
+
 def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(wall_idx, wall_sign)``: the walls of every chamber in increasing hyperplane order.
 
@@ -613,10 +638,15 @@ def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.n
     ``wall_sign[s, f]`` the chamber's sign on it (``0`` marks padding).
     """
     r, n = signs.shape
-    width = int(walls.sum(axis=1).max()) if r and n else 0
-    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
-    is_wall = np.take_along_axis(walls, order, axis=1)
-    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    counts = walls.sum(axis=1) if r and n else np.zeros(r, dtype=np.int64)
+    width = int(counts.max()) if r and n else 0
+    rows, hyper = np.nonzero(walls)  # row-major: increasing h within each chamber
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]]) if r else np.zeros(0, np.int64)
+    col = np.arange(len(rows)) - start[rows]
+    order = np.zeros((r, width), dtype=np.intp)  # padding: hyperplane 0 with sign 0
+    wall_sign = np.zeros((r, width), dtype=np.int8)
+    order[rows, col] = hyper
+    wall_sign[rows, col] = signs[rows, hyper]
     return order, wall_sign
 
 
@@ -756,8 +786,11 @@ def _fast_below(
     q = pr.q
     log_q = q.bit_length() - 1 + math.log2(q / (1 << (q.bit_length() - 1))) if q > 0 else 0.0
     vint = pr.vint[ids]
-    with np.errstate(all="ignore"):
+    try:
         vf = _to_float(vint, q)
+    except OverflowError:  # beyond the float range: the caller decides in Python integers
+        return np.zeros(b, dtype=bool)
+    with np.errstate(all="ignore"):
         mu = np.maximum(mu, 0.0)
         resid = vf + np.einsum("bf,bfd->bd", mu, g)
         tiny = 2.0**-1000
@@ -794,6 +827,7 @@ def _fast_below(
     root = np.floor(np.sqrt(sq.astype(float))).astype(np.int64)
     for _ in range(3):  # an integer upper bound on sqrt(sq), checked in integers
         root += root * root < sq
+    ok &= root * root >= sq
     c = np.where(j < 0, math.isqrt(dim - 1) + 1, 0)  # >= sqrt(D) where V was rounded
     lhs = (root + c) ** 2
     limit = 2**63 - 1

@@ -122,23 +122,29 @@ def mask_matmul(mask: np.ndarray, a: np.ndarray) -> np.ndarray:
     """
     r, n = mask.shape
     dim = a.shape[1] if a.ndim == 2 else 0
-    m = np.asarray(mask != 0, dtype=np.float64)
     if n == 0 or dim == 0:
         return np.zeros((r, dim), dtype=np.int64)
     mag = np.abs(a.astype(object))
     column = [sum(int(x) for x in mag[:, k]) for k in range(dim)]
     top = max(column)
     if top < 2**53:
-        return (m @ a.astype(np.float64)).astype(np.int64)
-    sgn = np.where(a.astype(object) < 0, -1, 1)
-    limbs = (int(top).bit_length() + 23) // 24
+        parts = [a.astype(np.float64)]
+    else:
+        sgn = np.where(a.astype(object) < 0, -1, 1)
+        mask24 = (1 << 24) - 1
+        count = (int(top).bit_length() + 23) // 24
+        parts = [(sgn * ((mag >> (24 * k)) & mask24)).astype(np.float64) for k in range(count)]
     fits = top < 2**62
     out: np.ndarray = np.zeros((r, dim), dtype=np.int64 if fits else object)
-    mask24 = (1 << 24) - 1
-    for k in range(limbs):
-        part = (sgn * ((mag >> (24 * k)) & mask24)).astype(np.float64)
-        prod = (m @ part).astype(np.int64)
-        out += (prod << (24 * k)) if fits else prod.astype(object) * (1 << (24 * k))
+    block = 1 << 14  # bounded float copies of the mask
+    for lo in range(0, r, block):
+        m = np.asarray(mask[lo : lo + block] != 0, dtype=np.float64)
+        for k, part in enumerate(parts):
+            prod = (m @ part).astype(np.int64)
+            if fits:
+                out[lo : lo + block] += prod << (24 * k)
+            else:
+                out[lo : lo + block] += prod.astype(object) * (1 << (24 * k))
     return int_array(out) if not fits else out
 
 

@@ -165,8 +165,12 @@ class Pricer:
         width = wall_idx.shape[1]
         if self._mu.shape[2] < width or len(model.chambers) == 0:
             return None
+        try:
+            with np.errstate(all="ignore"):
+                lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
+        except OverflowError:  # normals beyond the float range: start from zero
+            return None
         with np.errstate(all="ignore"):
-            lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
             inverse = np.where(np.isfinite(lengths) & (lengths > 0), 1.0 / lengths, 0.0)
         scale = inverse[wall_idx[model.chambers]]  # (c, width)
         start = np.zeros((2 * r, width))
@@ -199,7 +203,7 @@ class Pricer:
         p: np.ndarray,
         *,
         threshold: float = 1.0,
-        iterations: int = 25,
+        iterations: int = 10,
         need: int | None = None,
         skip: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -317,7 +321,8 @@ class Pricer:
         todo = np.flatnonzero(np.isnan(self._step[ids]))
         if len(todo):
             gt = g[todo]
-            gram = np.matmul(gt, np.swapaxes(gt, 1, 2))
+            # ||G G^T|| = ||G^T G||: the (m, m) Gram matrix is the small one
+            gram = np.matmul(np.swapaxes(gt, 1, 2), gt)
             lip = np.linalg.eigvalsh(gram)[:, -1]
             self._step[ids[todo]] = 1.0 / np.where(lip > 0, lip, 1.0)
         out: np.ndarray = self._step[ids]
