@@ -269,10 +269,10 @@ class Pricer:
         up = np.zeros(len(cand))
         low = np.zeros(len(cand))
         chunk = 1 << 14
-        for parity, sigma in enumerate((1.0, -1.0)):
-            for lo in range(0, len(cand), chunk):
-                ids = cand[lo : lo + chunk]
-                g = self._rows[self._idx[ids]]  # (b, F, m), rows G_s: K_s = {G_s c >= 0}
+        for lo in range(0, len(cand), chunk):
+            ids = cand[lo : lo + chunk]
+            g = self._rows[self._idx[ids]]  # (b, F, m), rows G_s: K_s = {G_s c >= 0}
+            for parity, sigma in enumerate((1.0, -1.0)):
                 vs = sigma * v[ids]
                 # Moreau: ||P_K(v)|| = dist(v, K°), K° = {-G^T mu : mu >= 0}; the last
                 # round's multipliers often already show the price is below 1
