@@ -42,6 +42,11 @@ import numpy as np
 
 from arrangement.core.linalg import canonical_rows, int_array, int_matmul, kernel_basis, max_abs
 
+try:  # the compiled inner loop (arrangement/geometry/_kernel.c), built by ``pip install``
+    from arrangement.geometry import _kernel as _KERNEL
+except ImportError:  # pragma: no cover - a build without a C compiler: the numpy path serves
+    _KERNEL = None
+
 __all__ = [
     "Plan",
     "cone_split",
@@ -398,6 +403,10 @@ def _chambers(
     n = normals.shape[0]
     if n == 0:
         return np.zeros((1, 0), dtype=np.int8), np.zeros((1, dim), dtype=np.int64)
+    if top:
+        got = _compiled(plan, fixed, progress)
+        if got is not None:
+            return got
     if dim == 1:
         return _keep(np.array([[1], [-1]], dtype=np.int8), int_array([[1], [-1]]), fixed)
     if dim == 2:
@@ -492,6 +501,38 @@ def _chambers(
     # Small witnesses keep every level above in fast arithmetic.
     wits = store.wits[: store.r].copy()
     return signs, _shrink(wits, normals, signs, above=4 if top else 2**12)
+
+
+def _compiled(
+    plan: Plan, fixed: np.ndarray, progress: Callable[[int], None] | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The chambers from the compiled kernel, or ``None`` when it is absent or gives up.
+
+    The kernel runs the same recursion with every stored integer below ``2^60`` and every
+    sign decided in exact 128-bit integer arithmetic; it gives up (and the numpy path below
+    runs instead) as soon as a value would leave that range.
+    """
+    normals, dim = plan.normals, plan.dim
+    if _KERNEL is None or normals.dtype == object or dim > 64 or plan.amax >= 2**60:
+        return None
+    n = normals.shape[0]
+    got = _KERNEL.chambers(
+        np.ascontiguousarray(normals, dtype=np.int64).tobytes(),
+        n,
+        dim,
+        np.ascontiguousarray(fixed, dtype=np.int8).tobytes(),
+        np.ascontiguousarray(plan.weights, dtype=np.uint64).tobytes(),
+        2**12,
+        4,
+        progress,
+    )
+    if got is None:
+        return None
+    signs, wits, r = got
+    return (
+        np.frombuffer(signs, dtype=np.int8).reshape(r, n),
+        np.frombuffer(wits, dtype=np.int64).reshape(r, dim),
+    )
 
 
 def _float_directions(w: np.ndarray) -> np.ndarray:
