@@ -148,6 +148,7 @@ def plan_cones(
 
     Cones hold about ``min(chunk, total / (CONES_PER_WORKER * workers))`` chambers each, with
     ``total`` from :func:`arrangement.geometry.size.estimate_chambers`. With more than one cone
+    and the numpy path (:attr:`~arrangement.geometry.enumeration.Plan.shares_restrictions`),
     the chambers of every restriction (the cone-independent part of the work) are enumerated
     once, one task per hyperplane on ``client`` (locally without one), and stored in the plan.
     Returns the plan, the cones and the CPU seconds of the restriction tasks.
@@ -160,7 +161,7 @@ def plan_cones(
     target = max(1, min(chunk, -(-total // (CONES_PER_WORKER * max(workers, 1)))))
     cones = cone_split(plan, target=target, estimate=total)
     cpu = 0.0
-    if len(cones) > 1 and plan.dim > 2:
+    if len(cones) > 1 and plan.shares_restrictions:
         if client is None:
             plan.prepare()
         else:

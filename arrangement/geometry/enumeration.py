@@ -210,10 +210,23 @@ class Plan:
         self._steps[k] = (*step, Plan(step[1][:0], self.dim - 1))
         self._cut[k] = cut
 
+    @property
+    def shares_restrictions(self) -> bool:
+        """Whether cones gain from :meth:`prepare` (the numpy path; not the compiled kernel).
+
+        The compiled kernel restricts and enumerates inside each cone at a cost proportional
+        to the cone's chambers, so there is nothing worth computing once for all cones.
+        """
+        return self.dim > 2 and not _compiled_applies(self)
+
     def prepare(self) -> Plan:
-        """Enumerate and keep the chambers of every restriction (for many cones); return self."""
-        if self.dim <= 2:
-            return self  # the base case sorts rays directly: there is nothing to share
+        """Enumerate and keep the chambers of every restriction (for many cones); return self.
+
+        A no-op when :attr:`shares_restrictions` is false (the ray sort in the plane, or the
+        compiled kernel).
+        """
+        if not self.shares_restrictions:
+            return self
         for k in range(1, self.normals.shape[0]):
             if k not in self._cut:
                 basis, unique, index, orient, _ = self.step(k)
@@ -224,8 +237,8 @@ class Plan:
 
     @property
     def prepared(self) -> bool:
-        """Whether the chambers of every restriction are stored."""
-        return self.dim <= 2 or len(self._cut) == max(self.normals.shape[0] - 1, 0)
+        """Whether the chambers of every restriction are stored (or need not be)."""
+        return not self.shares_restrictions or len(self._cut) == max(self.normals.shape[0] - 1, 0)
 
     def step(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]:
         """``(basis, unique, index, orientation, subplan)`` of the restriction to ``H_k``."""
@@ -503,6 +516,18 @@ def _chambers(
     return signs, _shrink(wits, normals, signs, above=4 if top else 2**12)
 
 
+def _compiled_applies(plan: Plan) -> bool:
+    """Whether the compiled kernel is built and takes the plan's normals (int64, below 2^60)."""
+    normals = plan.normals
+    return (
+        _KERNEL is not None
+        and normals.dtype != object
+        and normals.shape[0] > 0
+        and plan.dim <= 64
+        and plan.amax < 2**60
+    )
+
+
 def _compiled(
     plan: Plan, fixed: np.ndarray, progress: Callable[[int], None] | None
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -512,10 +537,11 @@ def _compiled(
     sign decided in exact 128-bit integer arithmetic; it gives up (and the numpy path below
     runs instead) as soon as a value would leave that range.
     """
-    normals, dim = plan.normals, plan.dim
-    if _KERNEL is None or normals.dtype == object or dim > 64 or plan.amax >= 2**60:
+    if not _compiled_applies(plan):
         return None
+    normals, dim = plan.normals, plan.dim
     n = normals.shape[0]
+    assert _KERNEL is not None
     got = _KERNEL.chambers(
         np.ascontiguousarray(normals, dtype=np.int64).tobytes(),
         n,
