@@ -167,7 +167,7 @@ def plan_cones(
         else:
             from distributed import as_completed
 
-            shared = client.scatter(Plan(plan.normals, plan.dim), broadcast=True)
+            shared = client.scatter(Plan(plan.normals, plan.dim), broadcast=True, hash=False)
             n = plan.normals.shape[0]
             futures = [client.submit(restriction_task, shared, k, pure=False) for k in range(1, n)]
             try:
@@ -194,7 +194,7 @@ def _run(
 ) -> Iterator[ConeResult]:
     from distributed import as_completed
 
-    shared = client.scatter(plan, broadcast=True)
+    shared = client.scatter(plan, broadcast=True, hash=False)
     futures = [
         client.submit(fn, shared, cone, k, *extra(k), pure=False) for k, cone in enumerate(cones)
     ]
