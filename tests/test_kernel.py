@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import arrangement.geometry.enumeration as enumeration
 from arrangement import Arrangement
-from arrangement.geometry.enumeration import Plan, enumerate_cone, enumerate_chambers
+from arrangement.geometry.enumeration import Plan, enumerate_chambers, enumerate_cone
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BUNDLED = ["line7", "plane_degenerate", "plane_general", "space3", "iris20", "anscombe1"]

@@ -343,7 +343,7 @@ static void bufs_free(bufs_t *b) {
 }
 
 static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k, const int8_t *fixed,
-                  int m, store_t *st, int top, bufs_t *bf) {
+                  int m, store_t *st, bufs_t *bf) {
     const int64_t *a = normals + (size_t)k * dim;
     const uint64_t *weights = cx->weights;
     int sd = dim - 1;
@@ -447,7 +447,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k
             store_free(&sub);
             return K_NOMEM;
         }
-        int64_t above = top ? cx->above_top : cx->above_inner;
+        int64_t above = cx->above_inner;
         for (int64_t t = 0; t < u; t++) {
             const int64_t *z = sub.wits + (size_t)t * sd;
             i128 xp = 0;
@@ -587,7 +587,7 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
     }
     for (int k = 1; k < n; k++) {
         bufs_t bf = {0};
-        rc = insert(cx, normals, n, dim, k, fixed, m, out, top, &bf);
+        rc = insert(cx, normals, n, dim, k, fixed, m, out, &bf);
         bufs_free(&bf);
         if (rc) break;
         if (top) {
@@ -605,8 +605,17 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
             }
         }
     }
-    if (rc) store_free(out);
-    return rc;
+    if (rc) {
+        store_free(out);
+        return rc;
+    }
+    if (top) {
+        /* Small witnesses for the user, each checked against its whole sign vector. */
+        for (int64_t i = 0; i < out->r; i++)
+            shrink(out->wits + (size_t)i * dim, normals, dim, out->signs + (size_t)i * n, n,
+                   cx->above_top);
+    }
+    return K_OK;
 }
 
 /* ------------------------------------------------------------------ Python entry point */

@@ -37,11 +37,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cmp_to_key
+from types import ModuleType
 
 import numpy as np
 
 from arrangement.core.linalg import canonical_rows, int_array, int_matmul, kernel_basis, max_abs
 
+_KERNEL: ModuleType | None
 try:  # the compiled inner loop (arrangement/geometry/_kernel.c), built by ``pip install``
     from arrangement.geometry import _kernel as _KERNEL
 except ImportError:  # pragma: no cover - a build without a C compiler: the numpy path serves
