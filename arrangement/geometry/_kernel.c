@@ -46,6 +46,7 @@ typedef struct {
     int8_t *signs;   /* cap x n, row-major */
     uint64_t *codes; /* cap */
     int64_t *wits;   /* cap x dim */
+    int64_t wmax;    /* a bound on the absolute values of the witnesses */
 } store_t;
 
 static void store_free(store_t *s) {
@@ -59,6 +60,7 @@ static void store_free(store_t *s) {
 
 static int store_init(store_t *s, int n, int dim, int64_t cap) {
     s->r = 0;
+    s->wmax = 0;
     s->cap = cap < 4 ? 4 : cap;
     s->n = n;
     s->dim = dim;
@@ -98,15 +100,43 @@ static inline i128 dot128(const int64_t *x, const int64_t *y, int dim) {
     return s;
 }
 
+/* |x| * |y| * dim stays below 2^62 for |x| <= xmax, |y| <= ymax: an int64 dot product is exact. */
+static inline int fits64(int64_t xmax, int64_t ymax, int dim) {
+    return (i128)xmax * (i128)ymax * dim < ((i128)1 << 62);
+}
+
+static inline int64_t dot64(const int64_t *x, const int64_t *y, int dim) {
+    int64_t s = 0;
+    for (int j = 0; j < dim; j++) s += x[j] * y[j];
+    return s;
+}
+
+static inline int sgn64(int64_t v) { return (v > 0) - (v < 0); }
+
+static inline int64_t vmax(const int64_t *x, int dim) {
+    int64_t m = 0;
+    for (int j = 0; j < dim; j++)
+        if (iabs64(x[j]) > m) m = iabs64(x[j]);
+    return m;
+}
+
+/* gcd of |a| and |b| (binary; entries are below 2^60 in absolute value). */
 static int64_t gcd64(int64_t a, int64_t b) {
-    a = iabs64(a);
-    b = iabs64(b);
-    while (b) {
-        int64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
+    uint64_t x = (uint64_t)iabs64(a), y = (uint64_t)iabs64(b);
+    if (!x) return (int64_t)y;
+    if (!y) return (int64_t)x;
+    int shift = __builtin_ctzll(x | y);
+    x >>= __builtin_ctzll(x);
+    do {
+        y >>= __builtin_ctzll(y);
+        if (x > y) {
+            uint64_t t = y;
+            y = x;
+            x = t;
+        }
+        y -= x;
+    } while (y);
+    return (int64_t)(x << shift);
 }
 
 /* Divide a vector by the gcd of its entries (a positive rescaling). */
@@ -117,9 +147,14 @@ static void reduce_vec(int64_t *w, int dim) {
         for (int j = 0; j < dim; j++) w[j] /= g;
 }
 
-/* Whether sign <cand, normals_j> == signs[j] for j < k (exact). */
-static int signs_match(const int64_t *cand, const int64_t *normals, int dim, const int8_t *signs,
-                       int k) {
+/* Whether sign <cand, normals_j> == signs[j] for j < k (exact; amax bounds the normals). */
+static int signs_match(const int64_t *cand, const int64_t *normals, int64_t amax, int dim,
+                       const int8_t *signs, int k) {
+    if (fits64(vmax(cand, dim), amax, dim)) {
+        for (int j = 0; j < k; j++)
+            if (sgn64(dot64(cand, normals + (size_t)j * dim, dim)) != signs[j]) return 0;
+        return 1;
+    }
     for (int j = 0; j < k; j++)
         if (sgn128(dot128(cand, normals + (size_t)j * dim, dim)) != signs[j]) return 0;
     return 1;
@@ -130,8 +165,8 @@ static int signs_match(const int64_t *cand, const int64_t *normals, int dim, con
  * rounded multiple of its direction when one passes the exact sign check.  Entries at most
  * `above` are left alone.
  */
-static void shrink(int64_t *w, const int64_t *normals, int dim, const int8_t *signs, int k,
-                   int64_t above) {
+static void shrink(int64_t *w, const int64_t *normals, int64_t amax, int dim, const int8_t *signs,
+                   int k, int64_t above) {
     static const int bits[] = {2, 4, 7, 11, 16, 24, 34, 46};
     int64_t big = 0;
     for (int j = 0; j < dim; j++)
@@ -144,7 +179,7 @@ static void shrink(int64_t *w, const int64_t *normals, int dim, const int8_t *si
         if (big <= ((int64_t)1 << bits[b])) return;
         double scale = ldexp(1.0, bits[b]);
         for (int j = 0; j < dim; j++) cand[j] = (int64_t)rint(dir[j] * scale);
-        if (signs_match(cand, normals, dim, signs, k)) {
+        if (signs_match(cand, normals, amax, dim, signs, k)) {
             reduce_vec(cand, dim);
             memcpy(w, cand, (size_t)dim * sizeof(int64_t));
             return;
@@ -342,8 +377,8 @@ static void bufs_free(bufs_t *b) {
     memset(b, 0, sizeof(*b));
 }
 
-static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k, const int8_t *fixed,
-                  int m, store_t *st, bufs_t *bf) {
+static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, int dim, int k,
+                  const int8_t *fixed, int m, store_t *st, bufs_t *bf) {
     const int64_t *a = normals + (size_t)k * dim;
     const uint64_t *weights = cx->weights;
     int sd = dim - 1;
@@ -386,8 +421,13 @@ static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k
         store_free(&sub);
         return K_NOMEM;
     }
-    for (int64_t i = 0; i < r; i++)
-        bf->side[i] = (int8_t)sgn128(dot128(st->wits + (size_t)i * dim, a, dim));
+    if (fits64(st->wmax, amax, dim)) {
+        for (int64_t i = 0; i < r; i++)
+            bf->side[i] = (int8_t)sgn64(dot64(st->wits + (size_t)i * dim, a, dim));
+    } else {
+        for (int64_t i = 0; i < r; i++)
+            bf->side[i] = (int8_t)sgn128(dot128(st->wits + (size_t)i * dim, a, dim));
+    }
     if (u) {
         bf->loc = malloc((size_t)u * k);
         bf->loc_codes = malloc((size_t)u * sizeof(uint64_t));
@@ -464,10 +504,14 @@ static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k
             x[p] = (int64_t)xp;
             /* T > |<a_j, a>| / |<a_j, x>| for every j keeps all old signs of T x +- a. */
             i128 tm = 0;
+            int small = fits64(vmax(x, dim), amax, dim);
             for (int j = 0; j < k; j++) {
-                i128 v = iabs128(dot128(x, normals + (size_t)j * dim, dim));
+                const int64_t *b = normals + (size_t)j * dim;
+                i128 v = small ? (i128)iabs64(dot64(x, b, dim)) : iabs128(dot128(x, b, dim));
                 if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
-                i128 q = iabs128(bf->cross[j]) / v;
+                i128 c = iabs128(bf->cross[j]);
+                if (c < v) continue; /* quotient 0 */
+                i128 q = (c < LIM && v < LIM) ? (i128)((int64_t)c / (int64_t)v) : c / v;
                 if (q > tm) tm = q;
             }
             tm += 1;
@@ -488,19 +532,20 @@ static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k
             /* A cut chamber keeps its old witness on the side it lies on (if it is off H_k). */
             if (old >= 0) {
                 scratch[k] = -1;
-                shrink(minus, normals, dim, scratch, k + 1, above);
+                shrink(minus, normals, amax, dim, scratch, k + 1, above);
                 memcpy(bf->newwit + (size_t)t * dim, minus, (size_t)dim * sizeof(int64_t));
                 bf->newside[t] = -1;
             } else {
                 scratch[k] = 1;
-                shrink(plus, normals, dim, scratch, k + 1, above);
+                shrink(plus, normals, amax, dim, scratch, k + 1, above);
                 memcpy(bf->newwit + (size_t)t * dim, plus, (size_t)dim * sizeof(int64_t));
                 bf->newside[t] = 1;
             }
             if (old == 0) {
                 scratch[k] = 1;
-                shrink(plus, normals, dim, scratch, k + 1, above);
+                shrink(plus, normals, amax, dim, scratch, k + 1, above);
                 memcpy(st->wits + (size_t)i * dim, plus, (size_t)dim * sizeof(int64_t));
+                if (vmax(plus, dim) > st->wmax) st->wmax = vmax(plus, dim);
                 bf->side[i] = 1;
             }
         }
@@ -530,6 +575,8 @@ static int insert(const ctx_t *cx, const int64_t *normals, int n, int dim, int k
             st->codes[r + t] = bf->loc_codes[t] + (bf->newside[t] > 0 ? wk : 0);
             memcpy(st->wits + (size_t)(r + t) * dim, bf->newwit + (size_t)t * dim,
                    (size_t)dim * sizeof(int64_t));
+            int64_t big = vmax(bf->newwit + (size_t)t * dim, dim);
+            if (big > st->wmax) st->wmax = big;
         }
         st->r = r + u;
     }
@@ -556,8 +603,11 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
                     int m, store_t *out, int top) {
     memset(out, 0, sizeof(*out));
     if (n == 0 || dim < 1 || dim > MAXDIM) return K_GIVE_UP;
-    for (int i = 0; i < n * dim; i++)
+    int64_t amax = 0;
+    for (int i = 0; i < n * dim; i++) {
         if (normals[i] >= LIM || normals[i] <= -LIM) return K_GIVE_UP;
+        if (iabs64(normals[i]) > amax) amax = iabs64(normals[i]);
+    }
     if (dim == 1) {
         int rc = store_init(out, n, 1, 2);
         if (rc) return rc;
@@ -584,10 +634,11 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
         out->signs[(size_t)i * n] = (int8_t)s;
         out->codes[i] = s > 0 ? cx->weights[0] : 0;
         for (int j = 0; j < dim; j++) out->wits[(size_t)i * dim + j] = s * a0[j];
+        out->wmax = amax;
     }
     for (int k = 1; k < n; k++) {
         bufs_t bf = {0};
-        rc = insert(cx, normals, n, dim, k, fixed, m, out, &bf);
+        rc = insert(cx, normals, amax, n, dim, k, fixed, m, out, &bf);
         bufs_free(&bf);
         if (rc) break;
         if (top) {
@@ -612,7 +663,7 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
     if (top) {
         /* Small witnesses for the user, each checked against its whole sign vector. */
         for (int64_t i = 0; i < out->r; i++)
-            shrink(out->wits + (size_t)i * dim, normals, dim, out->signs + (size_t)i * n, n,
+            shrink(out->wits + (size_t)i * dim, normals, amax, dim, out->signs + (size_t)i * n, n,
                    cx->above_top);
     }
     return K_OK;
