@@ -421,13 +421,8 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         store_free(&sub);
         return K_NOMEM;
     }
-    if (fits64(st->wmax, amax, dim)) {
-        for (int64_t i = 0; i < r; i++)
-            bf->side[i] = (int8_t)sgn64(dot64(st->wits + (size_t)i * dim, a, dim));
-    } else {
-        for (int64_t i = 0; i < r; i++)
-            bf->side[i] = (int8_t)sgn128(dot128(st->wits + (size_t)i * dim, a, dim));
-    }
+    uint64_t wk = weights[k];
+    size_t mask = 0;
     if (u) {
         bf->loc = malloc((size_t)u * k);
         bf->loc_codes = malloc((size_t)u * sizeof(uint64_t));
@@ -457,24 +452,38 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             bf->hit[t] = -1;
         }
         for (int i = 0; i < tsize; i++) bf->table[i] = -1;
-        size_t mask = (size_t)tsize - 1;
+        mask = (size_t)tsize - 1;
         for (int64_t t = 0; t < u; t++) {
             size_t slot = mix64(bf->loc_codes[t]) & mask;
             while (bf->table[slot] >= 0) slot = (slot + 1) & mask;
             bf->table[slot] = (int)t;
         }
-        int64_t found = 0;
-        for (int64_t i = 0; i < r && found < u; i++) {
+    }
+    /* One pass over the old chambers: the side of H_k on which each witness lies (0 only for
+       chambers that are cut), the location of the cut ones (by code, confirmed sign by sign,
+       before the code moves on), and the new sign column. */
+    int fast = fits64(st->wmax, amax, dim);
+    int64_t found = 0;
+    for (int64_t i = 0; i < r; i++) {
+        const int64_t *w = st->wits + (size_t)i * dim;
+        int8_t si = (int8_t)(fast ? sgn64(dot64(w, a, dim)) : sgn128(dot128(w, a, dim)));
+        int8_t *row = st->signs + (size_t)i * n;
+        bf->side[i] = si;
+        if (found < u) {
             uint64_t code = st->codes[i];
             size_t slot = mix64(code) & mask;
             for (int e; (e = bf->table[slot]) >= 0; slot = (slot + 1) & mask) {
                 if (bf->loc_codes[e] != code || bf->hit[e] >= 0) continue;
-                if (memcmp(st->signs + (size_t)i * n, bf->loc + (size_t)e * k, (size_t)k)) continue;
+                if (memcmp(row, bf->loc + (size_t)e * k, (size_t)k)) continue;
                 bf->hit[e] = i;
                 found++;
                 break;
             }
         }
+        row[k] = si;
+        if (si > 0) st->codes[i] += wk;
+    }
+    if (u) {
         if (found != u) {
             store_free(&sub);
             return K_GIVE_UP; /* cannot happen: every located vector is an old chamber */
@@ -547,6 +556,8 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
                 memcpy(st->wits + (size_t)i * dim, plus, (size_t)dim * sizeof(int64_t));
                 if (vmax(plus, dim) > st->wmax) st->wmax = vmax(plus, dim);
                 bf->side[i] = 1;
+                st->signs[(size_t)i * n + k] = 1;
+                st->codes[i] += wk;
             }
         }
         free(scratch);
@@ -556,11 +567,6 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         store_free(&sub);
         return K_GIVE_UP;
     done:;
-    }
-    uint64_t wk = weights[k];
-    for (int64_t i = 0; i < r; i++) {
-        st->signs[(size_t)i * n + k] = bf->side[i];
-        if (bf->side[i] > 0) st->codes[i] += wk;
     }
     if (u) {
         rc = store_reserve(st, r + u);

@@ -518,6 +518,11 @@ def _chambers(
     return signs, _shrink(wits, normals, signs, above=4 if top else 2**12)
 
 
+# The compiled kernel shrinks the witnesses of inner levels above this size as they are made
+# (enough to keep the levels above in int64), and those of the top level above 4 at the end.
+_ABOVE_INNER = 2**20
+
+
 def _compiled_applies(plan: Plan) -> bool:
     """Whether the compiled kernel is built and takes the plan's normals (int64, below 2^60)."""
     normals = plan.normals
@@ -550,7 +555,7 @@ def _compiled(
         dim,
         np.ascontiguousarray(fixed, dtype=np.int8).tobytes(),
         np.ascontiguousarray(plan.weights, dtype=np.uint64).tobytes(),
-        2**12,
+        _ABOVE_INNER,
         4,
         progress,
     )
