@@ -519,7 +519,8 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
                 i128 v = small ? (i128)iabs64(dot64(x, b, dim)) : iabs128(dot128(x, b, dim));
                 if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
                 i128 c = iabs128(bf->cross[j]);
-                if (c < v) continue; /* quotient 0 */
+                /* Divide only when the quotient can exceed tm ((tm + 1) v < 2^124 here). */
+                if (c < v || (tm < LIM && v < LIM && c < (tm + 1) * v)) continue;
                 i128 q = (c < LIM && v < LIM) ? (i128)((int64_t)c / (int64_t)v) : c / v;
                 if (q > tm) tm = q;
             }
