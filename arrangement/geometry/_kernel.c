@@ -220,18 +220,31 @@ static int chambers_2d(const int64_t *normals, int n, const int8_t *fixed, int m
             free(w);
             return K_NOMEM;
         }
+        /* Only the rays in the closure of the cone (all of them when m = 0) bound its chambers:
+           sorting those alone keeps a narrow cone cheap. */
+        int nr = 0;
         for (int i = 0; i < n; i++) {
-            rays[i].x = -normals[2 * i + 1];
-            rays[i].y = normals[2 * i];
-            rays[n + i].x = normals[2 * i + 1];
-            rays[n + i].y = -normals[2 * i];
+            for (int s = 1; s >= -1; s -= 2) {
+                ray_t v = {-s * normals[2 * i + 1], s * normals[2 * i]};
+                int in = 1;
+                for (int j = 0; j < m && in; j++) {
+                    i128 d = (i128)v.x * normals[2 * j] + (i128)v.y * normals[2 * j + 1];
+                    if (sgn128(d) == -fixed[j]) in = 0;
+                }
+                if (in) rays[nr++] = v;
+            }
         }
-        qsort(rays, (size_t)nw, sizeof(ray_t), ray_cmp);
-        /* Consecutive rays make an angle in (0, pi) when n >= 2, so their sum is interior. */
-        for (int i = 0; i < nw; i++) {
-            const ray_t *u = &rays[i], *v = &rays[(i + 1) % nw];
-            w[2 * i] = u->x + v->x;
-            w[2 * i + 1] = u->y + v->y;
+        qsort(rays, (size_t)nr, sizeof(ray_t), ray_cmp);
+        /* Consecutive rays of the whole circle make an angle in (0, pi) when n >= 2, so their sum
+           is interior.  Inside a cone the pair that closes the circle around the outside makes an
+           angle of at least pi: the exact cross product leaves it out. */
+        nw = 0;
+        for (int i = 0; i < nr; i++) {
+            const ray_t *u = &rays[i], *v = &rays[(i + 1) % nr];
+            if ((i128)u->x * v->y - (i128)u->y * v->x <= 0) continue;
+            w[2 * nw] = u->x + v->x;
+            w[2 * nw + 1] = u->y + v->y;
+            nw++;
         }
         free(rays);
     }
