@@ -31,6 +31,15 @@ No linear program is solved and no sign vector that is not realised is ever look
 sign is the sign of an exact integer: products use float64 BLAS only when every partial sum is an
 integer below ``2^53`` (so every float operation is exact), ``int64`` below ``2^62``, and Python
 integers otherwise.
+
+Compiled kernel
+---------------
+``arrangement/geometry/_kernel.c`` (built by ``pip install``) runs the same recursion in C: every
+stored integer below ``2^60``, every sign decided in ``int64`` (when a bound proves it exact) or
+128-bit integer arithmetic, restrictions in pivot coordinates (whose primitive normals are bounded
+by minors of the input, docs/theory.md, "The compiled kernel"). When a value would leave that range
+it gives up and the numpy path below runs; the numpy path is also the oracle of its tests. Cones
+need no shared :class:`Plan` data with it (:attr:`Plan.shares_restrictions`).
 """
 
 from __future__ import annotations
