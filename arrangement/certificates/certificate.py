@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,14 @@ import numpy as np
 
 from arrangement.certificates.cones import ConeProjection, batch_dual_multipliers, project
 from arrangement.core.errors import InputError, SolverError
-from arrangement.core.linalg import int_array, int_matmul, sign
+from arrangement.core.linalg import (
+    code_member,
+    int_array,
+    int_matmul,
+    mask_matmul,
+    max_abs,
+    sign,
+)
 from arrangement.core.numbers import as_fraction, as_vector, fraction_str
 
 if TYPE_CHECKING:
@@ -206,6 +213,9 @@ class Certificate:
     n_exact_projections: int
     tolerance: Fraction | None = None
     near_maximisers: tuple[NearMaximiser, ...] = ()
+    projections: dict[tuple[int, int], tuple[Fraction, tuple[int, ...] | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def valid_within(self, tol: Any) -> bool:
         """Whether ``sup |eta| <= 1 + tol`` (decided exactly; ``tol >= 0``).
@@ -274,18 +284,34 @@ class Certificate:
     def chamber_extrema(self, index: int) -> ChamberExtrema:
         """Exact maximum and minimum of ``eta`` over closed chamber ``index`` on the sphere.
 
-        Computed on demand by two exact projections (``O(n D + D^3)`` rational operations).
+        Computed on demand by two exact projections (``O(n D + D^3)`` rational operations),
+        or taken from those :func:`certify` already computed.
         """
-        arr = self.arrangement
-        chamber = arr.regions()[index]
-        v = _chamber_vector(arr, self.dual, chamber.signs)
-        pairs = zip(chamber.hyperplane_signs, arr.normals, strict=True)
-        rows = [[s * x for x in nrm] for s, nrm in pairs]
-        hi = project(v, rows)
-        lo = project([-x for x in v], rows)
-        return ChamberExtrema(
-            index, v, hi.norm_squared, hi.direction, lo.norm_squared, lo.direction
-        )
+        v = _chamber_vector(self.arrangement, self.dual, self.arrangement.regions()[index].signs)
+        hi_sq, hi_dir = self.extremum(index, 1)
+        lo_sq, lo_dir = self.extremum(index, -1)
+        return ChamberExtrema(index, v, hi_sq, hi_dir, lo_sq, lo_dir)
+
+    def extremum(self, index: int, sign: int) -> tuple[Fraction, tuple[int, ...] | None]:
+        """The maximum of ``sign * eta`` over closed chamber ``index`` on the sphere.
+
+        Returns ``(value_squared, direction)``: ``max(0, max sign * eta)^2`` and the primitive
+        direction of the maximiser (``None`` when that maximum is not positive), i.e.
+        ``||P_K(sign v_s)||^2`` and the direction of the projection. Exact; reuses the
+        projection of :func:`certify` when it computed this one.
+        """
+        key = (int(index), 1 if sign > 0 else -1)
+        found = self.projections.get(key)
+        if found is None:
+            arr = self.arrangement
+            chamber = arr.regions()[index]
+            v = _chamber_vector(arr, self.dual, chamber.signs)
+            pairs = zip(chamber.hyperplane_signs, arr.normals, strict=True)
+            rows = [[s * x for x in nrm] for s, nrm in pairs]
+            res = project([key[1] * x for x in v], rows)
+            found = (res.norm_squared, res.direction)
+            self.projections[key] = found
+        return found
 
     def to_dict(self, *, bounds: bool = True) -> dict[str, Any]:
         """JSON-ready summary (the output of ``arrangement certify --json``).
@@ -484,15 +510,50 @@ def _walls(signs: np.ndarray) -> np.ndarray:
         return np.zeros((r, n), dtype=bool)
     rng = np.random.default_rng(20260317)
     weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
-    pos = (signs > 0).astype(np.uint64)
+    pos = signs > 0
     with np.errstate(over="ignore"):
-        codes: np.ndarray = (pos * weights[None, :]).sum(axis=1, dtype=np.uint64)
-        delta = np.where(signs > 0, np.uint64(0) - weights, weights)
+        codes: np.ndarray = np.where(pos, weights[None, :], np.uint64(0)).sum(
+            axis=1, dtype=np.uint64
+        )
+        delta = np.where(pos, np.uint64(0) - weights, weights)
         flipped = codes.reshape(r, 1) + delta
-    table = np.sort(codes)
-    pos_in = np.searchsorted(table, flipped)
-    pos_in = np.minimum(pos_in, r - 1)
-    return table[pos_in] == flipped
+    return code_member(codes, flipped)
+
+
+def chamber_walls(arr: Arrangement) -> np.ndarray:
+    """:func:`_walls` of the arrangement's chambers, computed once and cached on ``arr``."""
+    return arr._cached(
+        "chamber_walls", lambda: _walls(np.asarray(arr.regions().hyperplane_signs))
+    )
+
+
+def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(wall_idx, wall_sign)``: the walls of every chamber in increasing hyperplane order.
+
+    ``wall_idx[s, f]`` is the hyperplane of the ``f``-th wall of chamber ``s`` and
+    ``wall_sign[s, f]`` the chamber's sign on it (``0`` marks padding).
+    """
+    r, n = signs.shape
+    width = int(walls.sum(axis=1).max()) if r and n else 0
+    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
+    is_wall = np.take_along_axis(walls, order, axis=1)
+    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    return order, wall_sign
+
+
+def chamber_wall_layout(arr: Arrangement) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_wall_layout` of :func:`chamber_walls`, cached on ``arr``.
+
+    This is the layout of the ``start`` multipliers of :func:`certify`: problem ``k < r`` is
+    chamber ``k`` with ``sigma = +1``, problem ``r + k`` the same chamber with ``sigma = -1``,
+    and column ``f`` belongs to the wall ``wall_idx[k, f]`` (primitive integer normal).
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        signs = np.asarray(arr.regions().hyperplane_signs)
+        return _wall_layout(signs, chamber_walls(arr))
+
+    return arr._cached("chamber_wall_layout", build)
 
 
 @dataclass(slots=True)
@@ -520,6 +581,18 @@ def _exact_below(
     """
     if len(ids) == 0:
         return np.zeros(0, dtype=bool)
+    out = _fast_below(pr, ids, mu, bound)
+    rest = np.flatnonzero(~out)
+    if len(rest):
+        bounds = bound if isinstance(bound, Fraction) else [bound[int(k)] for k in rest]
+        out[rest] = _exact_below_slow(pr, ids[rest], mu[rest], bounds)
+    return out
+
+
+def _exact_below_slow(
+    pr: _Problems, ids: np.ndarray, mu: np.ndarray, bound: Fraction | Sequence[Fraction]
+) -> np.ndarray:
+    """:func:`_exact_below` in Python integers, one problem at a time (any magnitudes)."""
     top = mu.max(axis=1)
     safe_top = np.where(top > 0, top, 1.0)
     expo = np.where(top > 0, 30 - np.ceil(np.log2(safe_top)).astype(np.int64), 0)
@@ -557,6 +630,114 @@ def _exact_below(
     return out
 
 
+#: Largest residual entry (in units of ``1 / (q 2^j)``) of the machine-integer bound: with
+#: ``D <= 16`` its squared norm stays below ``2^62``.
+_FAST_RESIDUAL = 2**29
+#: Problems per slice of :func:`_fast_below` (its arrays stay in cache).
+_FAST_CHUNK = 1 << 13
+
+
+def _fast_below(
+    pr: _Problems, ids: np.ndarray, mu: np.ndarray, bound: Fraction | Sequence[Fraction]
+) -> np.ndarray:
+    """Machine-integer version of :func:`_exact_below`: ``True`` where it proves the bound.
+
+    Per problem an exponent ``j`` is chosen so that the residual ``sigma v_s + G_s^T mu`` is about
+    ``2^28`` in the unit ``u = 1 / (q 2^j)`` (``q`` the common denominator of the numerators
+    ``vint``). With ``V = floor(vint 2^j)`` (exact: a shift) and ``m = floor(mu / u) >= 0``,
+    ``R = V + G_s^T m`` is an integer vector computed exactly in float64 (every term and partial
+    sum is an integer below ``2^53``), and
+
+        ||P_K(sigma v_s)|| <= ||sigma v_s + G_s^T m u|| <= (||R|| + c) u,
+
+    with ``c = 0`` when ``j >= 0`` (no rounding) and ``c >= sqrt(D)`` otherwise (the entries of
+    ``vint 2^j - V`` lie in ``[0, 1)``). The test ``(s + c)^2 < bound / u^2`` with an integer
+    ``s >= ||R||`` is decided in ``int64``. ``False`` means "not proved here" (a slack below
+    about ``2^-26`` or a magnitude that does not fit): the caller decides those problems in
+    Python integers.
+    """
+    b = len(ids)
+    nrm = pr.normals
+    dim = nrm.shape[1] if nrm.ndim == 2 else 0
+    if b == 0 or nrm.dtype == object or dim == 0 or dim > 16 or not np.isfinite(mu).all():
+        return np.zeros(b, dtype=bool)
+    bmax = int(np.abs(nrm).max()) if nrm.size else 0
+    if bmax >= 2**40:
+        return np.zeros(b, dtype=bool)
+    if b > _FAST_CHUNK:
+        out = np.zeros(b, dtype=bool)
+        for lo in range(0, b, _FAST_CHUNK):
+            sl = slice(lo, lo + _FAST_CHUNK)
+            part = bound if isinstance(bound, Fraction) else bound[sl]
+            out[sl] = _fast_below(pr, ids[sl], mu[sl], part)
+        return out
+    chambers = pr.chamber[ids]
+    g = pr.wall_sign[chambers].astype(float)[:, :, None] * nrm.astype(float)[pr.wall_idx[chambers]]
+    width = max(g.shape[1], 1)
+    q = pr.q
+    log_q = q.bit_length() - 1 + math.log2(q / (1 << (q.bit_length() - 1))) if q > 0 else 0.0
+    vint = pr.vint[ids]
+    with np.errstate(all="ignore"):
+        vf = _to_float(vint, q)
+        mu = np.maximum(mu, 0.0)
+        resid = vf + np.einsum("bf,bfd->bd", mu, g)
+        tiny = 2.0**-1000
+        e_res = np.log2(np.maximum(np.abs(resid).max(axis=1), tiny)) + log_q
+        e_v = np.log2(np.maximum(np.abs(vf).max(axis=1), tiny)) + log_q
+        e_mu = np.log2(np.maximum(mu.max(axis=1, initial=0.0) * bmax * width, tiny)) + log_q
+        jf = np.floor(np.minimum(np.minimum(28.0 - e_res, 50.0 - e_v), 50.0 - e_mu))
+    ok = np.isfinite(jf) & np.isfinite(vf).all(axis=1) & np.isfinite(resid).all(axis=1)
+    j = np.clip(np.where(ok, jf, 0.0), -1000, 1000).astype(np.int64)
+    # V = floor(vint 2^j): shifts, exact in int64 (Python integers for huge numerators)
+    if vint.dtype != object:
+        up = np.clip(j, 0, 62)[:, None]
+        down = np.clip(-j, 0, 63)[:, None]
+        ok &= (np.abs(vint) < np.left_shift(np.int64(1), np.clip(50 - j, 0, 62))[:, None]).all(
+            axis=1
+        )
+        big_v = np.where(j[:, None] >= 0, np.left_shift(vint, up), np.right_shift(vint, down))
+    else:
+        pow_up = np.array([1 << int(e) if e > 0 else 1 for e in j], dtype=object)
+        pow_down = np.array([1 << int(-e) if e < 0 else 1 for e in j], dtype=object)
+        exact = (vint * pow_up[:, None]) // pow_down[:, None]
+        ok &= np.array([max(abs(int(x)) for x in row) < 2**50 for row in exact], dtype=bool)
+        big_v = np.where(ok[:, None], exact, 0).astype(np.int64)
+    big_v = np.where(ok[:, None], big_v, 0).astype(np.float64)
+    with np.errstate(all="ignore"):
+        m = np.floor(np.ldexp(mu * float(q), np.where(ok, j, 0)[:, None]))
+    ok &= np.isfinite(m).all(axis=1)
+    ok &= (m.max(axis=1, initial=0.0) * bmax * width) < 2.0**50
+    m = np.where(ok[:, None], m, 0.0)
+    res = big_v + np.einsum("bf,bfd->bd", m, g)  # exact: integers below 2^53
+    ok &= np.abs(res).max(axis=1) < _FAST_RESIDUAL
+    r_int = np.where(ok[:, None], res, 0.0).astype(np.int64)
+    sq = (r_int * r_int).sum(axis=1)  # < 16 * 2^58
+    root = np.floor(np.sqrt(sq.astype(float))).astype(np.int64)
+    for _ in range(3):  # an integer upper bound on sqrt(sq), checked in integers
+        root += root * root < sq
+    c = np.where(j < 0, math.isqrt(dim - 1) + 1, 0)  # >= sqrt(D) where V was rounded
+    lhs = (root + c) ** 2
+    limit = 2**63 - 1
+
+    def threshold(x: Fraction, e: int) -> int:
+        """``min(ceil(x q^2 4^e), 2^63 - 1)``: ``x / u^2`` rounded up."""
+        num = x.numerator * q * q
+        num = num << (2 * e) if e > 0 else num
+        den = x.denominator << (-2 * e) if e < 0 else x.denominator
+        return min(-((-num) // den), limit)
+
+    if isinstance(bound, Fraction):
+        uniq, inverse = np.unique(j, return_inverse=True)
+        table = np.array([threshold(bound, int(e)) for e in uniq], dtype=np.int64)
+        thresholds = table[inverse.reshape(-1)]
+    else:
+        thresholds = np.array(
+            [threshold(bj, int(e)) for bj, e in zip(bound, j, strict=True)], dtype=np.int64
+        )
+    out = ok & (lhs < thresholds)
+    return out
+
+
 def certify(
     arrangement: Arrangement,
     dual: Sequence[Any],
@@ -565,6 +746,7 @@ def certify(
     iterations: int = 15,
     rounds: int = 4,
     tol: Any = None,
+    start: np.ndarray | None = None,
 ) -> Certificate:
     """Decide exactly whether ``|eta_p| <= 1`` on the sphere, with every maximiser.
 
@@ -583,6 +765,10 @@ def certify(
         ``-eta`` peaks on a closed chamber with ``|eta| >= 1 - tol``
         (:attr:`Certificate.near_maximisers`; :meth:`Certificate.valid_within` tells whether
         ``sup |eta| <= 1 + tol``). The exact verdict is unchanged.
+    start : numpy.ndarray, optional
+        Float multipliers ``(2r, F)`` to start the pruning from, in the layout of
+        :func:`chamber_wall_layout` (for example those of a solver's last pricing of a nearby
+        dual vector). Performance only: any non-negative multipliers give valid bounds.
 
     Returns
     -------
@@ -635,7 +821,7 @@ def certify(
     r, n = signs.shape
     dim = arr.dimension
     normals = arr.normal_matrix()
-    pr = _problems(arr, p, signs, normals)
+    pr = _problems(arr, p, signs, normals, layout=chamber_wall_layout(arr))
     width = pr.wall_idx.shape[1]
 
     alive = np.flatnonzero((pr.vint != 0).any(axis=1))  # exact: v = 0 projects to 0
@@ -657,6 +843,8 @@ def certify(
         # path (the verdict is the same, only slower).
         vf = nf = wit = np.zeros((0, 0))
         rounds = 0
+    elif start is not None and np.shape(start) == mu_all.shape:
+        mu_all = np.nan_to_num(np.maximum(np.asarray(start, dtype=float), 0.0), posinf=0.0)
 
     def rows_of(ids: np.ndarray) -> np.ndarray:
         cham = pr.chamber[ids]
@@ -703,17 +891,19 @@ def certify(
         best = max(best, res.norm_squared)
 
     # Pruning rounds: float multipliers, the exact value of the most promising problem, then
-    # exact bounds for every problem whose float bound is below it.
-    for rnd in range(rounds):
+    # exact bounds for every problem whose float bound is below it. Round -1 takes no gradient
+    # step: its bound is ``||v_s||`` itself, which already settles most chambers.
+    for rnd in range(-1, rounds) if rounds > 0 else range(0):
         if len(alive) <= 1:
             break
         upper = np.empty(len(alive))
         lower = np.empty(len(alive))
         for lo in range(0, len(alive), _CHUNK):
             ids = alive[lo : lo + _CHUNK]
-            mu_all[ids] = batch_dual_multipliers(
-                vf[ids], rows_of(ids), iterations=iterations << rnd, start=mu_all[ids]
-            )
+            if rnd >= 0:
+                mu_all[ids] = batch_dual_multipliers(
+                    vf[ids], rows_of(ids), iterations=iterations << rnd, start=mu_all[ids]
+                )
             upper[lo : lo + _CHUNK], lower[lo : lo + _CHUNK] = estimates(ids)
         pick = int(np.argmax(lower))
         exact_path(int(alive[pick]))
@@ -752,12 +942,16 @@ def certify(
             )
         )
     chambers_exact = {int(pr.chamber[k]) for k, _ in results}
+    projections = {
+        (int(pr.chamber[k]), int(pr.sigma[k])): (res.norm_squared, res.direction)
+        for k, res in results
+    }
     return Certificate(
-        arr, p, best, maximisers, len(chambers_exact), len(results), tolerance, near
+        arr, p, best, maximisers, len(chambers_exact), len(results), tolerance, near, projections
     )
 
 
-_CHUNK = 1 << 16
+_CHUNK = 1 << 13
 
 
 def near_maximisers(certificate: Certificate, tol: Any) -> tuple[NearMaximiser, ...]:
@@ -814,9 +1008,18 @@ def _to_float(a: np.ndarray, q: int = 1) -> np.ndarray:
 
 
 def _problems(
-    arr: Arrangement, p: tuple[Fraction, ...], signs: np.ndarray, normals: np.ndarray
+    arr: Arrangement,
+    p: tuple[Fraction, ...],
+    signs: np.ndarray,
+    normals: np.ndarray,
+    walls: np.ndarray | None = None,
+    layout: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> _Problems:
-    """Exact data of the ``2r`` problems: ``sigma v_s`` over a common denominator, and walls."""
+    """Exact data of the ``2r`` problems: ``sigma v_s`` over a common denominator, and walls.
+
+    ``walls`` (boolean ``(r, n)``, see :func:`_walls`) defaults to the walls computed from
+    ``signs`` themselves; ``layout`` (see :func:`_wall_layout`) replaces both.
+    """
     r, n = signs.shape
     dim = arr.dimension
     plus, minus = _hyperplane_coefficients(arr, p)
@@ -826,15 +1029,20 @@ def _problems(
     if n:
         aplus = int_array(np.array([int(c * q) for c in plus], dtype=object))
         aminus = int_array(np.array([int(c * q) for c in minus], dtype=object))
-        coeff = np.where(signs > 0, aplus[None, :], aminus[None, :])
-        vint = int_matmul(int_array(coeff) if coeff.dtype == object else coeff, normals)
+        # v_s = sum_h aminus_h n_h + sum over s_h > 0 of (aplus_h - aminus_h) n_h
+        base = int_matmul(aminus.astype(object)[None, :], normals.astype(object))
+        step = (aplus.astype(object) - aminus.astype(object))[:, None] * normals.astype(object)
+        part = mask_matmul(signs > 0, step)
+        base = int_array(base)
+        if part.dtype != object and base.dtype != object and max_abs(part) + max_abs(base) < 2**62:
+            vint = part + base
+        else:
+            vint = int_array(part.astype(object) + base.astype(object))
     else:
         vint = np.zeros((r, dim), dtype=np.int64)
-    walls = _walls(signs)
-    width = int(walls.sum(axis=1).max()) if r and n else 0
-    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
-    is_wall = np.take_along_axis(walls, order, axis=1)
-    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    if layout is None:
+        layout = _wall_layout(signs, _walls(signs) if walls is None else walls)
+    order, wall_sign = layout
     both = np.concatenate([np.arange(r), np.arange(r)])
     sigma = np.concatenate([np.ones(r, dtype=np.int64), -np.ones(r, dtype=np.int64)])
     return _Problems(both, sigma, np.concatenate([vint, -vint]), q, order, wall_sign, normals)

@@ -488,6 +488,7 @@ def instance_support_bound(
         _problems,
         _to_float,
         certify,
+        chamber_wall_layout,
     )
     from arrangement.certificates.cones import batch_dual_multipliers, project
 
@@ -520,7 +521,7 @@ def instance_support_bound(
     if arr.n_points:
         inactive = np.asarray((np.asarray(regions.signs) < 0).all(axis=1), dtype=bool)
     normals = arr.normal_matrix()
-    pr = _problems(arr, p, hsigns, normals)
+    pr = _problems(arr, p, hsigns, normals, layout=chamber_wall_layout(arr))
     nz = (pr.vint != 0).any(axis=1)
     counted = np.zeros(2 * r, dtype=bool)
     undecided: list[int] = []

@@ -16,10 +16,12 @@ import numpy as np
 
 __all__ = [
     "canonical_rows",
+    "code_member",
     "fmpq_matrix",
     "int_array",
     "int_matmul",
     "kernel_basis",
+    "mask_matmul",
     "max_abs",
     "primitive",
     "rank",
@@ -100,6 +102,42 @@ def int_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return a @ b
     res = np.dot(a.astype(object), b.astype(object))
     return int_array(res) if res.ndim else res
+
+
+def mask_matmul(mask: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Exact product of a 0/1 matrix ``(r, n)`` with an integer matrix ``(n, D)``.
+
+    The integers of ``a`` (``int64`` or Python ``int``) are cut into signed 24-bit limbs; each
+    limb is multiplied in float64 (BLAS), exactly, since every partial sum is an integer below
+    ``n 2^24 < 2^53``; the limbs are recombined in ``int64`` when every column sum of ``|a|`` is
+    below ``2^62`` and in Python integers otherwise. So a product whose entries are huge costs
+    a few float products instead of ``r n D`` Python multiplications.
+
+    Examples
+    --------
+    >>> mask_matmul(np.array([[1, 0], [1, 1]]), np.array([[2**70], [-3]], dtype=object)).tolist()
+    [[1180591620717411303424], [1180591620717411303421]]
+    """
+    r, n = mask.shape
+    dim = a.shape[1] if a.ndim == 2 else 0
+    m = np.asarray(mask != 0, dtype=np.float64)
+    if n == 0 or dim == 0:
+        return np.zeros((r, dim), dtype=np.int64)
+    mag = np.abs(a.astype(object))
+    column = [sum(int(x) for x in mag[:, k]) for k in range(dim)]
+    top = max(column)
+    if top < 2**53:
+        return (m @ a.astype(np.float64)).astype(np.int64)
+    sgn = np.where(a.astype(object) < 0, -1, 1)
+    limbs = (int(top).bit_length() + 23) // 24
+    fits = top < 2**62
+    out: np.ndarray = np.zeros((r, dim), dtype=np.int64 if fits else object)
+    mask24 = (1 << 24) - 1
+    for k in range(limbs):
+        part = (sgn * ((mag >> (24 * k)) & mask24)).astype(np.float64)
+        prod = (m @ part).astype(np.int64)
+        out += (prod << (24 * k)) if fits else prod.astype(object) * (1 << (24 * k))
+    return int_array(out) if not fits else out
 
 
 def canonical_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,3 +274,51 @@ def unit_vector(direction: Sequence[int | Fraction]) -> np.ndarray:
     vec = np.array(scaled_floats([Fraction(v) for v in direction]), dtype=float)
     norm = float(np.linalg.norm(vec))
     return vec / norm if norm > 0 else vec
+
+
+def code_member(codes: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which ``needles`` occur in ``codes`` (both ``uint64`` hash codes), vectorised.
+
+    The codes are sorted into ``2^b >= 2 len(codes)`` buckets by their top ``b`` bits; each
+    needle is compared only with the codes of its own bucket. For uniformly random codes (the
+    sums of random 64-bit weights used to hash sign vectors) a bucket holds about one code, so
+    this costs a few passes over the needles instead of a binary search per needle.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        ``uint64`` array (any order, repeats allowed).
+    needles : numpy.ndarray
+        ``uint64`` array of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array of the shape of ``needles``.
+
+    Examples
+    --------
+    >>> code_member(np.array([5, 9], dtype=np.uint64), np.array([9, 4], dtype=np.uint64)).tolist()
+    [True, False]
+    """
+    flat = np.ascontiguousarray(needles, dtype=np.uint64).ravel()
+    found = np.zeros(flat.shape, dtype=bool)
+    if len(codes) == 0 or flat.size == 0:
+        return found.reshape(np.shape(needles))
+    table = np.sort(np.asarray(codes, dtype=np.uint64))
+    bits = min(max(int(len(table)).bit_length() + 1, 1), 30)
+    shift = np.uint64(64 - bits)
+    start = np.searchsorted(table >> shift, np.arange(2**bits + 1, dtype=np.uint64))
+    step = 1 << 16  # slices that stay in cache
+    for lo in range(0, flat.size, step):
+        part = flat[lo : lo + step]
+        hit = found[lo : lo + step]
+        bucket = (part >> shift).astype(np.intp)
+        cur = start[bucket]
+        end = start[bucket + 1]
+        act = np.flatnonzero(cur < end)
+        while len(act):
+            hit[act] |= table[cur[act]] == part[act]
+            cur[act] += 1
+            act = act[cur[act] < end[act]]
+    return found.reshape(np.shape(needles))

@@ -62,8 +62,16 @@ def _snap(
     theta = _project_subspace(q, [*zero_rows, *lineality], arr.dimension)
     if not any(theta):
         theta = _project_subspace(q, lineality, arr.dimension)
-    signs = arr.regions().hyperplane_signs[chamber]
-    g = [[int(s) * v for v in nrm] for s, nrm in zip(signs.tolist(), arr.normals, strict=True)]
+    # the closed cone is cut out by the chamber's walls alone (the other hyperplanes are
+    # implied), so only those rows enter the exact projection
+    from arrangement.certificates.certificate import chamber_wall_layout
+
+    wall_idx, wall_sign = chamber_wall_layout(arr)
+    g = [
+        [int(s) * v for v in arr.normals[int(h)]]
+        for h, s in zip(wall_idx[chamber].tolist(), wall_sign[chamber].tolist(), strict=True)
+        if s != 0
+    ]
     snapped = project(theta, g).point
     return snapped if any(snapped) else tuple(theta)
 
@@ -214,7 +222,10 @@ def apply_measure(arr: Arrangement, atoms: Sequence[Atom]) -> np.ndarray:
 
 
 def _chamber_maxima(
-    arr: Arrangement, p: Sequence[Fraction], cert: Certificate | None = None
+    arr: Arrangement,
+    p: Sequence[Fraction],
+    cert: Certificate | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[Any, Any]:
     """Exact analysis of ``p`` by :func:`arrangement.certificates.certificate.certify`.
 
@@ -225,11 +236,10 @@ def _chamber_maxima(
     from arrangement.certificates.certificate import certify
 
     if cert is None:
-        cert = certify(arr, p)
+        cert = certify(arr, p, start=start)
 
     def query(chamber: int, sign: int) -> tuple[Fraction, tuple[int, ...] | None]:
-        ext = cert.chamber_extrema(chamber)
-        return (ext.max_squared, ext.argmax) if sign > 0 else (ext.min_squared, ext.argmin)
+        return cert.extremum(chamber, sign)
 
     return cert, query
 
@@ -294,19 +304,21 @@ def certify_dual(
     denominator: int,
     extreme_tol: float,
     certificate: Certificate | None = None,
+    start: np.ndarray | None = None,
 ) -> CertificateCheck:
     """Exact analysis of a dual vector: float entries are rounded, Fractions are kept.
 
     A float vector is rounded to one common power-of-two denominator as fine as the exact
     certificate's integer arithmetic allows (:func:`round_dual`); ``denominator`` is the
     per-entry fallback when the data leave no room for that. ``certificate``: the exact
-    certificate of the (rounded) vector, when already computed.
+    certificate of the (rounded) vector, when already computed; ``start``: float multipliers
+    for its pruning (the ``start`` of :func:`arrangement.certificates.certificate.certify`).
     """
     if all(isinstance(v, Fraction) for v in p):
         pq = tuple(p)
     else:
         pq = round_dual(arr, np.asarray(p, dtype=float), denominator)
-    full, query = _chamber_maxima(arr, pq, certificate)
+    full, query = _chamber_maxima(arr, pq, certificate, start)
     sup = full.sup_norm_squared
     c = _scale_for(sup)
     checks = []

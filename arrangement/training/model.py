@@ -53,7 +53,7 @@ def build_model(arr: Arrangement) -> Model:
     def build() -> Model:
         # the hashed wall test of the certificate code: one vectorised pass, no per-hyperplane
         # sort; a hash collision could only add a redundant (valid) facet row, never drop one
-        from arrangement.certificates.certificate import _walls
+        from arrangement.certificates.certificate import chamber_walls
 
         reg = arr.regions()
         signs = reg.hyperplane_signs
@@ -73,7 +73,7 @@ def build_model(arr: Arrangement) -> Model:
         normals = normals.reshape(len(arr.normals), arr.dimension)
         nb = normals @ basis
         r, n = signs.shape
-        facet = _walls(np.asarray(signs)) if r > 1 else np.zeros((r, n), dtype=bool)
+        facet = chamber_walls(arr) if r > 1 else np.zeros((r, n), dtype=bool)
         active_all = row_signs > 0
         used = np.flatnonzero(active_all.any(axis=1))
         jj, hh = np.nonzero(facet[used])

@@ -488,8 +488,12 @@ def _assemble(
     lam_q: Fraction | None,
     lam_f: float | None,
     opt: _Options,
+    start: np.ndarray | None = None,
 ) -> _Result:
-    """Atoms (dropped, merged, snapped), the objective, and the exact analysis of the dual."""
+    """Atoms (dropped, merged, snapped), the objective, and the exact analysis of the dual.
+
+    ``start``: float multipliers for the certificate's pruning (see ``certify``).
+    """
     xnorm = max(float(np.linalg.norm(row)) for row in model.xb) if len(model.xb) else 1.0
     scale = float(np.linalg.norm(yf)) / xnorm
     atoms, dropped, threshold = extract_atoms(
@@ -522,6 +526,7 @@ def _assemble(
             atoms,
             denominator=opt.dual_denominator,
             extreme_tol=opt.extreme_tol,
+            start=start,
         )
         if opt.certify
         else None
@@ -674,7 +679,9 @@ def _working_set_loop(
                 progress(rounds[-1])
             continue
         # floats see no violation: the exact certificate over ALL chambers decides
-        result = _assemble(arr, model, raw, yq, yf, lam_q, lam_f, opt)
+        result = _assemble(
+            arr, model, raw, yq, yf, lam_q, lam_f, opt, start=price.certificate_start(arr)
+        )
         cert = result.certificate
         assert cert is not None
         gap = relative_gap(result.objective, cert.lower_bound)

@@ -128,9 +128,42 @@ class Pricer:
         self._witness = wit
         self._step = np.full(c, np.nan)  # 1 / ||G_s G_s^T||, computed on first use
 
+    def certificate_start(self, arr: Arrangement) -> np.ndarray | None:
+        """The last pricing's multipliers as the ``start`` of the exact certificate.
+
+        The facets of the model are the walls of
+        :func:`arrangement.certificates.certificate.chamber_wall_layout` in the same order
+        (both come from ``chamber_walls``, walls in increasing hyperplane order); the model's
+        rows are unit normals, the certificate's primitive integer normals, so each multiplier
+        is divided by the normal's length. ``None`` when the model works in a proper subspace
+        (low-rank data): then the certificate starts from zero.
+        """
+        from arrangement.certificates.certificate import chamber_wall_layout
+
+        model = self.model
+        dim = arr.dimension
+        if model.m != dim or not np.array_equal(model.basis, np.eye(dim)):
+            return None
+        wall_idx, _ = chamber_wall_layout(arr)
+        r = model.n_regions
+        width = wall_idx.shape[1]
+        if self._mu.shape[2] < width or len(model.chambers) == 0:
+            return None
+        with np.errstate(all="ignore"):
+            lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
+            inverse = np.where(np.isfinite(lengths) & (lengths > 0), 1.0 / lengths, 0.0)
+        scale = inverse[wall_idx[model.chambers]]  # (c, width)
+        start = np.zeros((2 * r, width))
+        # the pricer minimises ||sigma v_s - G^T mu|| (the price of -sigma * eta), the
+        # certificate ||sigma v_s + G^T mu||: the signs trade places
+        start[model.chambers] = self._mu[1, :, :width] * scale
+        start[r + model.chambers] = self._mu[0, :, :width] * scale
+        return start
+
     def vectors(self, p: np.ndarray) -> np.ndarray:
         """``v_s = (D_s X B)^T p`` of every chamber, shape ``(c, m)``."""
-        return (self._active * p[None, :]) @ self.model.xb
+        out: np.ndarray = self._active @ (p[:, None] * self.model.xb)
+        return out
 
     def prices(
         self,
@@ -160,14 +193,18 @@ class Pricer:
         cand = np.flatnonzero(upper > threshold)
         if need is None:
             if len(cand):
-                lower[cand], upper[cand] = self._estimate(v, cand, iterations)
+                lower[cand], upper[cand] = self._estimate(
+                    v, cand, iterations, threshold=threshold
+                )
             return lower, upper
         cand = cand[np.argsort(-upper[cand], kind="stable")]
         size = max(4 * need, 2048)
         found = 0
         for lo in range(0, len(cand), size):
             ids = cand[lo : lo + size]
-            lower[ids], upper[ids] = self._estimate(v, ids, iterations)
+            lower[ids], upper[ids] = self._estimate(
+                v, ids, iterations, threshold=threshold
+            )
             hit = lower[ids] > threshold
             if skip is not None:
                 hit &= ~skip[ids]
@@ -184,8 +221,18 @@ class Pricer:
         return self._estimate(v, np.asarray(ids, dtype=np.int64), iterations, full=True)
 
     def _estimate(
-        self, v: np.ndarray, cand: np.ndarray, iterations: int, full: bool = False
+        self,
+        v: np.ndarray,
+        cand: np.ndarray,
+        iterations: int,
+        full: bool = False,
+        threshold: float = 1.0,
     ) -> tuple[np.ndarray, np.ndarray]:
+        """Float ``(lower, upper)`` estimates for the chambers ``cand``.
+
+        ``lower`` stays ``0`` where ``upper`` is at most ``threshold`` (no lower bound is needed
+        there), unless ``full``.
+        """
         up = np.zeros(len(cand))
         low = np.zeros(len(cand))
         chunk = 1 << 14
@@ -207,32 +254,34 @@ class Pricer:
                     self._mu[parity, ids[work]] = mu_w
                     resid[work] = vs[work] - np.matmul(mu_w[:, None, :], g[work])[:, 0, :]
                     u[work] = np.linalg.norm(resid[work], axis=1)
-                # a point of the cone near the projection: a few projections onto the most
-                # violated facet hyperplane, then a push along the interior witness
-                rows_b = np.arange(len(ids))
-                theta0 = resid.copy()
+                sl = slice(lo, lo + len(ids))
+                up[sl] = np.maximum(up[sl], u)
+                # a lower bound only where the upper bound leaves the question open: a point
+                # of the cone near the projection (a few projections onto the most violated
+                # facet hyperplane, then a push along the interior witness)
+                sel = np.flatnonzero(u > threshold) if not full else np.arange(len(ids))
+                if not len(sel):
+                    continue
+                gs, vsel = g[sel], vs[sel]
+                rows_b = np.arange(len(sel))
+                theta0 = resid[sel]
                 for _ in range(_SWEEPS):
-                    gt0 = np.matmul(g, theta0[:, :, None])[:, :, 0]
+                    gt0 = np.matmul(gs, theta0[:, :, None])[:, :, 0]
                     worst = np.argmin(gt0, axis=1)
                     amount = np.minimum(gt0[rows_b, worst], 0.0)
-                    theta0 -= amount[:, None] * g[rows_b, worst]
-                w = self._witness[ids]
-                resid_val = resid
-                resid = theta0
-                gr = np.matmul(g, resid[:, :, None])[:, :, 0]
-                gw = np.matmul(g, w[:, :, None])[:, :, 0]
+                    theta0 -= amount[:, None] * gs[rows_b, worst]
+                w = self._witness[ids[sel]]
+                gr = np.matmul(gs, theta0[:, :, None])[:, :, 0]
+                gw = np.matmul(gs, w[:, :, None])[:, :, 0]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     need = np.where(gw > 0, -gr / gw, 0.0)
                 t = np.maximum(need.max(axis=1, initial=0.0), 0.0)
-                theta = resid + t[:, None] * w
-                val = np.einsum("bm,bm->b", vs, theta)
+                theta = theta0 + t[:, None] * w
+                val = np.einsum("bm,bm->b", vsel, theta)
                 nrm = np.linalg.norm(theta, axis=1)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     lv = np.where((val > 0) & (nrm > 0), val / nrm, 0.0)
-                del resid_val
-                sl = slice(lo, lo + len(ids))
-                up[sl] = np.maximum(up[sl], u)
-                low[sl] = np.maximum(low[sl], np.nan_to_num(lv))
+                low[lo + sel] = np.maximum(low[lo + sel], np.nan_to_num(lv))
         return low, up
 
     def _steps(self, ids: np.ndarray, g: np.ndarray) -> np.ndarray:
