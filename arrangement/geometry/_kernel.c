@@ -362,6 +362,12 @@ typedef struct {
 static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, const int8_t *fixed,
                     int m, store_t *out, int top);
 
+/* A slot of the hash table of located sign vectors: the code inline, t = -1 when empty. */
+typedef struct {
+    uint64_t code;
+    int64_t t;
+} slot_t;
+
 /* Work buffers of one insertion, freed together. */
 typedef struct {
     int64_t *unique;
@@ -371,7 +377,7 @@ typedef struct {
     i128 *cross;
     int64_t *hit, *newwit;
     int8_t *newside;
-    int *table;
+    slot_t *table;
 } bufs_t;
 
 static void bufs_free(bufs_t *b) {
@@ -445,7 +451,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         bf->newside = malloc((size_t)u);
         int tsize = 16;
         while ((int64_t)tsize < 2 * u) tsize <<= 1;
-        bf->table = malloc((size_t)tsize * sizeof(int));
+        bf->table = malloc((size_t)tsize * sizeof(slot_t));
         if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->hit || !bf->newwit || !bf->newside ||
             !bf->table) {
             store_free(&sub);
@@ -464,12 +470,13 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             bf->loc_codes[t] = code;
             bf->hit[t] = -1;
         }
-        for (int i = 0; i < tsize; i++) bf->table[i] = -1;
+        for (int i = 0; i < tsize; i++) bf->table[i].t = -1;
         mask = (size_t)tsize - 1;
         for (int64_t t = 0; t < u; t++) {
             size_t slot = mix64(bf->loc_codes[t]) & mask;
-            while (bf->table[slot] >= 0) slot = (slot + 1) & mask;
-            bf->table[slot] = (int)t;
+            while (bf->table[slot].t >= 0) slot = (slot + 1) & mask;
+            bf->table[slot].code = bf->loc_codes[t];
+            bf->table[slot].t = t;
         }
     }
     /* One pass over the old chambers: the side of H_k on which each witness lies (0 only for
@@ -485,8 +492,8 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         if (found < u) {
             uint64_t code = st->codes[i];
             size_t slot = mix64(code) & mask;
-            for (int e; (e = bf->table[slot]) >= 0; slot = (slot + 1) & mask) {
-                if (bf->loc_codes[e] != code || bf->hit[e] >= 0) continue;
+            for (int64_t e; (e = bf->table[slot].t) >= 0; slot = (slot + 1) & mask) {
+                if (bf->table[slot].code != code || bf->hit[e] >= 0) continue;
                 if (memcmp(row, bf->loc + (size_t)e * k, (size_t)k)) continue;
                 bf->hit[e] = i;
                 found++;
@@ -501,7 +508,11 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             store_free(&sub);
             return K_GIVE_UP; /* cannot happen: every located vector is an old chamber */
         }
-        for (int j = 0; j < k; j++) bf->cross[j] = dot128(normals + (size_t)j * dim, a, dim);
+        int cross_small = 1; /* every |<a_j, a>| below 2^62 */
+        for (int j = 0; j < k; j++) {
+            bf->cross[j] = dot128(normals + (size_t)j * dim, a, dim);
+            if (iabs128(bf->cross[j]) >= ((i128)1 << 62)) cross_small = 0;
+        }
         int64_t x[MAXDIM];
         int64_t plus[MAXDIM], minus[MAXDIM];
         int8_t *scratch = malloc((size_t)k + 1);
@@ -527,7 +538,22 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             /* T > |<a_j, a>| / |<a_j, x>| for every j keeps all old signs of T x +- a. */
             i128 tm = 0;
             int small = fits64(vmax(x, dim), amax, dim);
-            for (int j = 0; j < k; j++) {
+            if (small && cross_small) {
+                /* The same in int64: |<a_j, x>| < 2^62, |<a_j, a>| < 2^62, and (tm + 1) v is
+                   formed only below 2^31 * 2^32. */
+                int64_t tm64 = 0;
+                for (int j = 0; j < k; j++) {
+                    int64_t v = iabs64(dot64(x, normals + (size_t)j * dim, dim));
+                    if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
+                    int64_t c = (int64_t)iabs128(bf->cross[j]);
+                    if (c < v) continue;
+                    if (tm64 < ((int64_t)1 << 31) && v < ((int64_t)1 << 32) && c < (tm64 + 1) * v)
+                        continue;
+                    int64_t q = c / v;
+                    if (q > tm64) tm64 = q;
+                }
+                tm = tm64;
+            } else for (int j = 0; j < k; j++) {
                 const int64_t *b = normals + (size_t)j * dim;
                 i128 v = small ? (i128)iabs64(dot64(x, b, dim)) : iabs128(dot128(x, b, dim));
                 if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */

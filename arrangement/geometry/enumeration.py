@@ -204,7 +204,7 @@ class Plan:
         """
         got = self._cut.get(k)
         if got is None:
-            got = _chambers(self.step(k)[4], np.zeros(0, dtype=np.int8))
+            got = _numpy_chambers(self.step(k)[4], np.zeros(0, dtype=np.int8))
         return got
 
     def keep_restriction(
@@ -411,13 +411,30 @@ def _locate(store: _Store, located: np.ndarray, loc_codes: np.ndarray, k: int) -
 
 
 def _chambers(
+    plan: Plan, fixed: np.ndarray, progress: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed`` (top level).
+
+    The compiled kernel when it is built and its ranges suffice, the numpy path otherwise.
+    """
+    got = _compiled(plan, fixed, progress)
+    if got is not None:
+        return got
+    from threadpoolctl import threadpool_limits
+
+    # Small exact float products: BLAS threads would only spin.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _numpy_chambers(plan, fixed, progress, top=True)
+
+
+def _numpy_chambers(
     plan: Plan,
     fixed: np.ndarray,
     progress: Callable[[int], None] | None = None,
     *,
     top: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed``.
+    """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed`` (numpy path).
 
     ``progress(found)`` is called after each insertion with the number of chambers so far.
     Witnesses are made small at the ``top`` level; inside the recursion only those above
@@ -427,10 +444,6 @@ def _chambers(
     n = normals.shape[0]
     if n == 0:
         return np.zeros((1, 0), dtype=np.int8), np.zeros((1, dim), dtype=np.int64)
-    if top:
-        got = _compiled(plan, fixed, progress)
-        if got is not None:
-            return got
     if dim == 1:
         return _keep(np.array([[1], [-1]], dtype=np.int8), int_array([[1], [-1]]), fixed)
     if dim == 2:
@@ -473,7 +486,7 @@ def _chambers(
                 sub_signs, sub_wits = sub_signs[inside], sub_wits[inside]
             u = sub_signs.shape[0]
         else:
-            sub_signs, sub_wits = _chambers(sub, sub_fixed)
+            sub_signs, sub_wits = _numpy_chambers(sub, sub_fixed)
             u = sub_signs.shape[0]
         # The side of H_k on which each old witness lies; 0 only for chambers that are cut.
         if store.wits.dtype != object and store.wmax * amax * dim < _INT_EXACT:
@@ -678,8 +691,6 @@ def enumerate_cone(
     witnesses : numpy.ndarray
         Integer array ``(r, D)``: a primitive integer point strictly inside each chamber.
     """
-    from threadpoolctl import threadpool_limits
-
     fixed = np.asarray(fixed, dtype=np.int8)
     normals, dim = plan.normals, plan.dim
     if normals.shape[0] == 0:
@@ -695,9 +706,7 @@ def enumerate_cone(
         def report(found: int) -> None:
             bar(found, whole)
 
-    # Small exact float products: BLAS threads would only spin.
-    with threadpool_limits(limits=1, user_api="blas"):
-        signs, wits = _chambers(plan, fixed, report, top=True)
+    signs, wits = _chambers(plan, fixed, report)
     return signs, _reduce(wits)
 
 
