@@ -134,6 +134,25 @@ def test_kernel_equals_numpy_path_random_4d(points):
     assert fast == slow
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(2, 4).flatmap(
+        lambda d: st.lists(
+            st.lists(st.integers(-(10**6), 10**6), min_size=d, max_size=d),
+            min_size=2,
+            max_size=7,
+        )
+    )
+)
+def test_large_coordinates_kernel_or_fallback_equals_numpy_path(points):
+    # Minors of such data leave int64 in d = 4: the kernel gives up there, and either way the
+    # chambers are the numpy path's.
+    arr = Arrangement.from_points(points)
+    with pytest.MonkeyPatch.context() as mp:
+        fast, slow = _both(arr.normal_matrix(), arr.dimension, np.zeros(0, dtype=np.int8), mp)
+    assert fast == slow
+
+
 def test_kernel_gives_up_beyond_int64_and_the_exact_path_answers(monkeypatch):
     # Entries near 2^59: the restricted normals would need more than 60 bits.
     big = 2**59 - 1

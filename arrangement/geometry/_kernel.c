@@ -746,6 +746,13 @@ static PyObject *py_chambers(PyObject *self, PyObject *args) {
         goto out;
     }
     if (rc == K_PYERR) goto out;
+    /* Give the unused capacity back before the copies are made. */
+    free(st.codes);
+    st.codes = NULL;
+    if (st.r > 0 && st.r < st.cap) {
+        int8_t *sg = realloc(st.signs, (size_t)st.r * (size_t)(n > 0 ? n : 1));
+        if (sg) st.signs = sg;
+    }
     PyObject *signs = PyByteArray_FromStringAndSize((const char *)st.signs, (Py_ssize_t)(st.r * n));
     PyObject *wits = signs ? PyByteArray_FromStringAndSize(
                                  (const char *)st.wits, (Py_ssize_t)(st.r * dim * sizeof(int64_t)))
