@@ -150,6 +150,7 @@ _COMMAND_MODULES = (
     "arrangement.cli.lattice",
     "arrangement.cli.certificate",
     "arrangement.cli.solve",
+    "arrangement.cli.predict",
     "arrangement.cli.network",
     "arrangement.cli.plot",
     "arrangement.cli.completion",
