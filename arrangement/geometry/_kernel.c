@@ -106,9 +106,21 @@ static inline int fits64(int64_t xmax, int64_t ymax, int dim) {
 }
 
 static inline int64_t dot64(const int64_t *x, const int64_t *y, int dim) {
-    int64_t s = 0;
-    for (int j = 0; j < dim; j++) s += x[j] * y[j];
-    return s;
+    switch (dim) { /* unrolled for the usual dimensions */
+    case 2:
+        return x[0] * y[0] + x[1] * y[1];
+    case 3:
+        return x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
+    case 4:
+        return x[0] * y[0] + x[1] * y[1] + x[2] * y[2] + x[3] * y[3];
+    case 5:
+        return x[0] * y[0] + x[1] * y[1] + x[2] * y[2] + x[3] * y[3] + x[4] * y[4];
+    default: {
+        int64_t s = 0;
+        for (int j = 0; j < dim; j++) s += x[j] * y[j];
+        return s;
+    }
+    }
 }
 
 static inline int sgn64(int64_t v) { return (v > 0) - (v < 0); }
@@ -450,7 +462,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         bf->newwit = malloc((size_t)u * dim * sizeof(int64_t));
         bf->newside = malloc((size_t)u);
         int tsize = 16;
-        while ((int64_t)tsize < 2 * u) tsize <<= 1;
+        while ((int64_t)tsize < 4 * u) tsize <<= 1; /* mostly empty: most probes miss */
         bf->table = malloc((size_t)tsize * sizeof(slot_t));
         if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->hit || !bf->newwit || !bf->newside ||
             !bf->table) {
@@ -501,7 +513,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             }
         }
         row[k] = si;
-        if (si > 0) st->codes[i] += wk;
+        st->codes[i] += wk & (0 - (uint64_t)(si > 0)); /* no branch on a random sign */
     }
     if (u) {
         if (found != u) {
