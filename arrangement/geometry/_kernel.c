@@ -374,6 +374,11 @@ typedef struct {
 static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, const int8_t *fixed,
                     int m, store_t *out, int top);
 
+/* The slot of a code in a table of 2^(64 - shift) slots (Fibonacci hashing: one product). */
+static inline size_t fib_slot(uint64_t code, int shift) {
+    return (size_t)((code * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
 /* A slot of the hash table of located sign vectors: the code inline, t = -1 when empty. */
 typedef struct {
     uint64_t code;
@@ -387,6 +392,7 @@ typedef struct {
     int8_t *orient, *sub_fixed, *side, *loc;
     uint64_t *loc_codes;
     i128 *cross;
+    int64_t *cabs; /* |cross| when every one is below 2^62 */
     int64_t *hit, *newwit;
     int8_t *newside;
     slot_t *table;
@@ -401,6 +407,7 @@ static void bufs_free(bufs_t *b) {
     free(b->loc);
     free(b->loc_codes);
     free(b->cross);
+    free(b->cabs);
     free(b->hit);
     free(b->newwit);
     free(b->newside);
@@ -454,17 +461,19 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
     }
     uint64_t wk = weights[k];
     size_t mask = 0;
+    int shift = 63;
     if (u) {
         bf->loc = malloc((size_t)u * k);
         bf->loc_codes = malloc((size_t)u * sizeof(uint64_t));
         bf->cross = malloc((size_t)k * sizeof(i128));
+        bf->cabs = malloc((size_t)k * sizeof(int64_t));
         bf->hit = malloc((size_t)u * sizeof(int64_t));
         bf->newwit = malloc((size_t)u * dim * sizeof(int64_t));
         bf->newside = malloc((size_t)u);
         int tsize = 16;
         while ((int64_t)tsize < 4 * u) tsize <<= 1; /* mostly empty: most probes miss */
         bf->table = malloc((size_t)tsize * sizeof(slot_t));
-        if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->hit || !bf->newwit || !bf->newside ||
+        if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->cabs || !bf->hit || !bf->newwit || !bf->newside ||
             !bf->table) {
             store_free(&sub);
             return K_NOMEM;
@@ -484,8 +493,9 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         }
         for (int i = 0; i < tsize; i++) bf->table[i].t = -1;
         mask = (size_t)tsize - 1;
+        shift = 64 - __builtin_ctzll((unsigned long long)tsize);
         for (int64_t t = 0; t < u; t++) {
-            size_t slot = mix64(bf->loc_codes[t]) & mask;
+            size_t slot = fib_slot(bf->loc_codes[t], shift);
             while (bf->table[slot].t >= 0) slot = (slot + 1) & mask;
             bf->table[slot].code = bf->loc_codes[t];
             bf->table[slot].t = t;
@@ -503,7 +513,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         bf->side[i] = si;
         if (found < u) {
             uint64_t code = st->codes[i];
-            size_t slot = mix64(code) & mask;
+            size_t slot = fib_slot(code, shift);
             for (int64_t e; (e = bf->table[slot].t) >= 0; slot = (slot + 1) & mask) {
                 if (bf->table[slot].code != code || bf->hit[e] >= 0) continue;
                 if (memcmp(row, bf->loc + (size_t)e * k, (size_t)k)) continue;
@@ -524,6 +534,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         for (int j = 0; j < k; j++) {
             bf->cross[j] = dot128(normals + (size_t)j * dim, a, dim);
             if (iabs128(bf->cross[j]) >= ((i128)1 << 62)) cross_small = 0;
+            else bf->cabs[j] = (int64_t)iabs128(bf->cross[j]);
         }
         int64_t x[MAXDIM];
         int64_t plus[MAXDIM], minus[MAXDIM];
@@ -557,7 +568,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
                 for (int j = 0; j < k; j++) {
                     int64_t v = iabs64(dot64(x, normals + (size_t)j * dim, dim));
                     if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
-                    int64_t c = (int64_t)iabs128(bf->cross[j]);
+                    int64_t c = bf->cabs[j];
                     if (c < v) continue;
                     if (tm64 < ((int64_t)1 << 31) && v < ((int64_t)1 << 32) && c < (tm64 + 1) * v)
                         continue;
