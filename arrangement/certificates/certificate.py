@@ -36,6 +36,7 @@ import numpy as np
 from arrangement.certificates.cones import ConeProjection, batch_dual_multipliers, project
 from arrangement.core.errors import InputError, SolverError
 from arrangement.core.linalg import (
+    CodeTable,
     code_member,
     int_array,
     int_matmul,
@@ -498,6 +499,22 @@ def _hyperplane_coefficients(
 # the certification
 
 
+def _sign_codes(signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, weights)``: a 64-bit hash of every sign vector and the weight of each column.
+
+    The code of a sign vector is the sum (mod ``2^64``) of random weights of the hyperplanes on
+    whose positive side it lies, so flipping hyperplane ``h`` adds or subtracts its weight.
+    """
+    r, n = signs.shape
+    rng = np.random.default_rng(20260317)
+    weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        codes: np.ndarray = np.where(signs > 0, weights[None, :], np.uint64(0)).sum(
+            axis=1, dtype=np.uint64
+        )
+    return codes, weights
+
+
 def _walls(signs: np.ndarray) -> np.ndarray:
     """Boolean ``(r, n)``: hyperplane ``h`` is a wall (facet) of chamber ``s``.
 
@@ -508,14 +525,9 @@ def _walls(signs: np.ndarray) -> np.ndarray:
     r, n = signs.shape
     if r == 0 or n == 0:
         return np.zeros((r, n), dtype=bool)
-    rng = np.random.default_rng(20260317)
-    weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
-    pos = signs > 0
+    codes, weights = _sign_codes(signs)
     with np.errstate(over="ignore"):
-        codes: np.ndarray = np.where(pos, weights[None, :], np.uint64(0)).sum(
-            axis=1, dtype=np.uint64
-        )
-        delta = np.where(pos, np.uint64(0) - weights, weights)
+        delta = np.where(signs > 0, np.uint64(0) - weights, weights)
         flipped = codes.reshape(r, 1) + delta
     return code_member(codes, flipped)
 
@@ -525,6 +537,69 @@ def chamber_walls(arr: Arrangement) -> np.ndarray:
     return arr._cached(
         "chamber_walls", lambda: _walls(np.asarray(arr.regions().hyperplane_signs))
     )
+
+
+def chamber_tree(arr: Arrangement) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A breadth-first spanning tree of the chamber graph, cached on ``arr``.
+
+    Returns ``(order, parent, hyperplane, levels)``: the chambers in breadth-first order from
+    chamber 0, and for each chamber its parent in the tree and the hyperplane crossed from the
+    parent (``-1`` for the root); ``levels`` holds the start of every depth in ``order``
+    (and ``len(order)`` last). Every edge is checked exactly: parent and child differ in the
+    sign of that hyperplane and in no other. Chambers not reached (none, for a connected chamber
+    graph) are missing from ``order``.
+
+    A quantity that changes by a known amount across each hyperplane (the chamber vectors
+    ``v_s`` of a dual vector) is then accumulated along the tree in ``O(r D)``.
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        signs = np.asarray(arr.regions().hyperplane_signs)
+        r, n = signs.shape
+        parent = np.full(r, -1, dtype=np.intp)
+        hyper = np.full(r, -1, dtype=np.intp)
+        if r == 0:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, parent, hyper, np.zeros(1, dtype=np.intp)
+        codes, weights = _sign_codes(signs)
+        table = CodeTable(codes)
+        wall_idx, wall_sign = chamber_wall_layout(arr)
+        seen = np.zeros(r, dtype=bool)
+        seen[0] = True
+        frontier = np.zeros(1, dtype=np.intp)
+        order = [frontier]
+        levels = [0, 1]
+        while len(frontier):
+            hs = wall_idx[frontier]
+            sg = wall_sign[frontier]
+            with np.errstate(over="ignore"):
+                delta = np.where(sg > 0, np.uint64(0) - weights[hs], weights[hs])
+                nb = table.index(codes[frontier][:, None] + delta)
+            ok = (sg != 0) & (nb >= 0)
+            rows, cols = np.nonzero(ok)
+            child = nb[rows, cols]
+            fresh = ~seen[child]
+            rows, cols, child = rows[fresh], cols[fresh], child[fresh]
+            child, first = np.unique(child, return_index=True)
+            par = frontier[rows[first]]
+            h = hs[rows[first], cols[first]]
+            # exact check of every edge: the signs differ in h and nowhere else
+            diff = signs[child] != signs[par]
+            good = (diff.sum(axis=1) == 1) & diff[np.arange(len(child)), h]
+            child, par, h = child[good], par[good], h[good]
+            seen[child] = True
+            parent[child] = par
+            hyper[child] = h
+            frontier = child.astype(np.intp)
+            if len(frontier):
+                order.append(frontier)
+                levels.append(levels[-1] + len(frontier))
+        return np.concatenate(order), parent, hyper, np.asarray(levels, dtype=np.intp)
+
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = arr._cached(
+        "chamber_tree", build
+    )
+    return out
 
 
 def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
