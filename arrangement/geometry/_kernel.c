@@ -369,6 +369,7 @@ typedef struct {
     const uint64_t *weights;
     int64_t above_inner, above_top;
     PyObject *progress;
+    PyThreadState **saved; /* the GIL is released while the kernel computes */
 } ctx_t;
 
 static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, const int8_t *fixed,
@@ -470,7 +471,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         bf->hit = malloc((size_t)u * sizeof(int64_t));
         bf->newwit = malloc((size_t)u * dim * sizeof(int64_t));
         bf->newside = malloc((size_t)u);
-        int tsize = 16;
+        size_t tsize = 16;
         while ((int64_t)tsize < 4 * u) tsize <<= 1; /* mostly empty: most probes miss */
         bf->table = malloc((size_t)tsize * sizeof(slot_t));
         if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->cabs || !bf->hit || !bf->newwit || !bf->newside ||
@@ -491,7 +492,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             bf->loc_codes[t] = code;
             bf->hit[t] = -1;
         }
-        for (int i = 0; i < tsize; i++) bf->table[i].t = -1;
+        for (size_t i = 0; i < tsize; i++) bf->table[i].t = -1;
         mask = (size_t)tsize - 1;
         shift = 64 - __builtin_ctzll((unsigned long long)tsize);
         for (int64_t t = 0; t < u; t++) {
@@ -711,18 +712,16 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
         bufs_free(&bf);
         if (rc) break;
         if (top) {
-            if (PyErr_CheckSignals() < 0) {
-                rc = K_PYERR;
-                break;
-            }
-            if (cx->progress != Py_None) {
+            /* Ctrl-C and progress between insertions, with the GIL held for them. */
+            PyEval_RestoreThread(*cx->saved);
+            if (PyErr_CheckSignals() < 0) rc = K_PYERR;
+            if (!rc && cx->progress != Py_None) {
                 PyObject *res = PyObject_CallFunction(cx->progress, "L", (long long)out->r);
-                if (!res) {
-                    rc = K_PYERR;
-                    break;
-                }
-                Py_DECREF(res);
+                if (!res) rc = K_PYERR;
+                Py_XDECREF(res);
             }
+            *cx->saved = PyEval_SaveThread();
+            if (rc) break;
         }
     }
     if (rc) {
@@ -755,10 +754,12 @@ static PyObject *py_chambers(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "_kernel.chambers: inconsistent buffer sizes");
         goto out;
     }
-    ctx_t cx = {(const uint64_t *)wb.buf, above_inner, above_top, progress};
+    PyThreadState *saved = PyEval_SaveThread();
+    ctx_t cx = {(const uint64_t *)wb.buf, above_inner, above_top, progress, &saved};
     store_t st;
     int rc = chambers(&cx, (const int64_t *)nb.buf, n, dim, (const int8_t *)fb.buf, (int)fb.len,
                       &st, 1);
+    PyEval_RestoreThread(saved);
     if (rc == K_GIVE_UP) {
         Py_INCREF(Py_None);
         result = Py_None;
