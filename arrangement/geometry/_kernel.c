@@ -397,6 +397,7 @@ typedef struct {
     int64_t *hit, *newwit;
     int8_t *newside;
     slot_t *table;
+    uint64_t *filter; /* one bit per 2^-fshift of the code space: most old chambers stop here */
 } bufs_t;
 
 static void bufs_free(bufs_t *b) {
@@ -413,6 +414,7 @@ static void bufs_free(bufs_t *b) {
     free(b->newwit);
     free(b->newside);
     free(b->table);
+    free(b->filter);
     memset(b, 0, sizeof(*b));
 }
 
@@ -462,7 +464,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
     }
     uint64_t wk = weights[k];
     size_t mask = 0;
-    int shift = 63;
+    int shift = 63, fshift = 63;
     if (u) {
         bf->loc = malloc((size_t)u * k);
         bf->loc_codes = malloc((size_t)u * sizeof(uint64_t));
@@ -474,8 +476,9 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         size_t tsize = 16;
         while ((int64_t)tsize < 4 * u) tsize <<= 1; /* mostly empty: most probes miss */
         bf->table = malloc((size_t)tsize * sizeof(slot_t));
+        bf->filter = calloc(tsize / 16 + 1, sizeof(uint64_t)); /* 4 tsize bits = 16 u or more */
         if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->cabs || !bf->hit || !bf->newwit || !bf->newside ||
-            !bf->table) {
+            !bf->table || !bf->filter) {
             store_free(&sub);
             return K_NOMEM;
         }
@@ -495,7 +498,10 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         for (size_t i = 0; i < tsize; i++) bf->table[i].t = -1;
         mask = (size_t)tsize - 1;
         shift = 64 - __builtin_ctzll((unsigned long long)tsize);
+        fshift = shift - 2;
         for (int64_t t = 0; t < u; t++) {
+            size_t bit = fib_slot(bf->loc_codes[t], fshift);
+            bf->filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
             size_t slot = fib_slot(bf->loc_codes[t], shift);
             while (bf->table[slot].t >= 0) slot = (slot + 1) & mask;
             bf->table[slot].code = bf->loc_codes[t];
@@ -512,8 +518,9 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
         int8_t si = (int8_t)(fast ? sgn64(dot64(w, a, dim)) : sgn128(dot128(w, a, dim)));
         int8_t *row = st->signs + (size_t)i * n;
         bf->side[i] = si;
-        if (found < u) {
-            uint64_t code = st->codes[i];
+        uint64_t code = st->codes[i];
+        size_t bit = fib_slot(code, fshift);
+        if (found < u && (bf->filter[bit >> 6] >> (bit & 63) & 1)) {
             size_t slot = fib_slot(code, shift);
             for (int64_t e; (e = bf->table[slot].t) >= 0; slot = (slot + 1) & mask) {
                 if (bf->table[slot].code != code || bf->hit[e] >= 0) continue;
