@@ -20,6 +20,9 @@
  * its entries and oriented canonically (first non-zero entry positive); the primitive vector is
  * unique, so its entries are bounded by the minors of the input whichever way it is computed.
  *
+ * Threads.  The GIL is released while the kernel computes; it is taken back between two
+ * insertions of the top level, for Ctrl-C (PyErr_CheckSignals) and the progress callback.
+ *
  * Location.  Every chamber carries a 64-bit code (sum of random weights of the hyperplanes on
  * whose positive side it lies, mod 2^64).  The located sign vectors are put in a hash table on
  * their codes; every old chamber whose code is found is compared sign by sign, so a collision
@@ -161,10 +164,17 @@ static void reduce_vec(int64_t *w, int dim) {
 
 /* Whether sign <cand, normals_j> == signs[j] for j < k (exact; amax bounds the normals). */
 static int signs_match(const int64_t *cand, const int64_t *normals, int64_t amax, int dim,
-                       const int8_t *signs, int k) {
+                       const int8_t *signs, int k, int *hint) {
+    /* The hyperplane that stopped the last candidate is tried first (it usually stops this one
+       too); the full check follows, so the answer does not depend on the hint. */
     if (fits64(vmax(cand, dim), amax, dim)) {
+        int h = *hint < k ? *hint : 0;
+        if (sgn64(dot64(cand, normals + (size_t)h * dim, dim)) != signs[h]) return 0;
         for (int j = 0; j < k; j++)
-            if (sgn64(dot64(cand, normals + (size_t)j * dim, dim)) != signs[j]) return 0;
+            if (sgn64(dot64(cand, normals + (size_t)j * dim, dim)) != signs[j]) {
+                *hint = j;
+                return 0;
+            }
         return 1;
     }
     for (int j = 0; j < k; j++)
@@ -178,7 +188,7 @@ static int signs_match(const int64_t *cand, const int64_t *normals, int64_t amax
  * `above` are left alone.
  */
 static void shrink(int64_t *w, const int64_t *normals, int64_t amax, int dim, const int8_t *signs,
-                   int k, int64_t above) {
+                   int k, int64_t above, int *hint) {
     static const int bits[] = {2, 4, 7, 11, 16, 24, 34, 46};
     int64_t big = 0;
     for (int j = 0; j < dim; j++)
@@ -191,7 +201,7 @@ static void shrink(int64_t *w, const int64_t *normals, int64_t amax, int dim, co
         if (big <= ((int64_t)1 << bits[b])) return;
         double scale = ldexp(1.0, bits[b]);
         for (int j = 0; j < dim; j++) cand[j] = (int64_t)rint(dir[j] * scale);
-        if (signs_match(cand, normals, amax, dim, signs, k)) {
+        if (signs_match(cand, normals, amax, dim, signs, k, hint)) {
             reduce_vec(cand, dim);
             memcpy(w, cand, (size_t)dim * sizeof(int64_t));
             return;
@@ -552,6 +562,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             return K_NOMEM;
         }
         int64_t above = cx->above_inner;
+        int hint = 0;
         for (int64_t t = 0; t < u; t++) {
             const int64_t *z = sub.wits + (size_t)t * sd;
             i128 xp = 0;
@@ -612,18 +623,18 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             /* A cut chamber keeps its old witness on the side it lies on (if it is off H_k). */
             if (old >= 0) {
                 scratch[k] = -1;
-                shrink(minus, normals, amax, dim, scratch, k + 1, above);
+                shrink(minus, normals, amax, dim, scratch, k + 1, above, &hint);
                 memcpy(bf->newwit + (size_t)t * dim, minus, (size_t)dim * sizeof(int64_t));
                 bf->newside[t] = -1;
             } else {
                 scratch[k] = 1;
-                shrink(plus, normals, amax, dim, scratch, k + 1, above);
+                shrink(plus, normals, amax, dim, scratch, k + 1, above, &hint);
                 memcpy(bf->newwit + (size_t)t * dim, plus, (size_t)dim * sizeof(int64_t));
                 bf->newside[t] = 1;
             }
             if (old == 0) {
                 scratch[k] = 1;
-                shrink(plus, normals, amax, dim, scratch, k + 1, above);
+                shrink(plus, normals, amax, dim, scratch, k + 1, above, &hint);
                 memcpy(st->wits + (size_t)i * dim, plus, (size_t)dim * sizeof(int64_t));
                 if (vmax(plus, dim) > st->wmax) st->wmax = vmax(plus, dim);
                 bf->side[i] = 1;
@@ -737,9 +748,10 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
     }
     if (top) {
         /* Small witnesses for the user, each checked against its whole sign vector. */
+        int hint = 0;
         for (int64_t i = 0; i < out->r; i++)
             shrink(out->wits + (size_t)i * dim, normals, amax, dim, out->signs + (size_t)i * n, n,
-                   cx->above_top);
+                   cx->above_top, &hint);
     }
     return K_OK;
 }
