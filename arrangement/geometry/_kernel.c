@@ -428,8 +428,28 @@ static void bufs_free(bufs_t *b) {
     memset(b, 0, sizeof(*b));
 }
 
-static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, int dim, int k,
-                  const int8_t *fixed, int m, store_t *st, bufs_t *bf) {
+/* One insertion, in three phases (so that two insertions can share one pass over the chambers):
+   step_prepare (the restriction and the located sign vectors), step_row (one old chamber: its
+   side, its location, its new sign), step_complete (the new chambers). */
+typedef struct {
+    int k, p, sa, nu, sd;
+    int64_t ap, u, found;
+    const int64_t *a;
+    uint64_t wk;
+    store_t sub;
+    bufs_t bf;
+    size_t mask;
+    int shift, fshift;
+} step_t;
+
+static void step_free(step_t *s) {
+    store_free(&s->sub);
+    bufs_free(&s->bf);
+}
+
+static int step_prepare(const ctx_t *cx, const int64_t *normals, int dim, int k,
+                        const int8_t *fixed, int m, int64_t rows, step_t *s) {
+    bufs_t *bf = &s->bf;
     const int64_t *a = normals + (size_t)k * dim;
     const uint64_t *weights = cx->weights;
     int sd = dim - 1;
@@ -437,8 +457,17 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
     for (int i = 0; i < dim; i++)
         if (a[i] != 0 && (p < 0 || iabs64(a[i]) < iabs64(a[p]))) p = i;
     if (p < 0) return K_GIVE_UP;
-    int64_t ap = iabs64(a[p]);
-    int sa = a[p] > 0 ? 1 : -1;
+    s->k = k;
+    s->a = a;
+    s->p = p;
+    s->sd = sd;
+    s->ap = iabs64(a[p]);
+    s->sa = a[p] > 0 ? 1 : -1;
+    s->wk = weights[k];
+    s->found = 0;
+    s->mask = 0;
+    s->shift = 63;
+    s->fshift = 63;
     bf->unique = malloc((size_t)k * sd * sizeof(int64_t));
     bf->index = malloc((size_t)k * sizeof(int));
     bf->orient = malloc((size_t)k);
@@ -447,6 +476,7 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
     int nu = 0;
     int rc = restrict_rows(normals, k, dim, p, bf->unique, &nu, bf->index, bf->orient);
     if (rc) return rc;
+    s->nu = nu;
     /* The cone K, seen inside H_k: signs on a prefix of the restricted hyperplanes. */
     int lim = k < m ? k : m;
     int sub_m = 0, empty = 0;
@@ -460,142 +490,141 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
             empty = 1; /* K does not meet H_k */
         if (e + 1 > sub_m) sub_m = e + 1;
     }
-    store_t sub = {0};
     if (!empty) {
-        rc = chambers(cx, bf->unique, nu, sd, bf->sub_fixed, sub_m, &sub, 0);
+        rc = chambers(cx, bf->unique, nu, sd, bf->sub_fixed, sub_m, &s->sub, 0);
         if (rc) return rc;
     }
-    int64_t r = st->r, u = sub.r;
-    /* The side of H_k on which each old witness lies; 0 only for chambers that are cut. */
-    bf->side = malloc((size_t)(r > 0 ? r : 1));
-    if (!bf->side) {
-        store_free(&sub);
+    int64_t u = s->sub.r;
+    s->u = u;
+    /* The side of H_k of each chamber that is there when H_k is inserted (0: it is cut). */
+    bf->side = malloc((size_t)(rows > 0 ? rows : 1));
+    if (!bf->side) return K_NOMEM;
+    if (!u) return K_OK;
+    bf->loc = malloc((size_t)u * k);
+    bf->loc_codes = malloc((size_t)u * sizeof(uint64_t));
+    bf->cross = malloc((size_t)k * sizeof(i128));
+    bf->cabs = malloc((size_t)k * sizeof(int64_t));
+    bf->hit = malloc((size_t)u * sizeof(int64_t));
+    bf->newwit = malloc((size_t)u * dim * sizeof(int64_t));
+    bf->newside = malloc((size_t)u);
+    size_t tsize = 16;
+    while ((int64_t)tsize < 4 * u) tsize <<= 1; /* mostly empty: most probes miss */
+    bf->table = malloc((size_t)tsize * sizeof(slot_t));
+    bf->filter = calloc(tsize / 16 + 1, sizeof(uint64_t)); /* 4 tsize bits = 16 u or more */
+    if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->cabs || !bf->hit || !bf->newwit ||
+        !bf->newside || !bf->table || !bf->filter)
         return K_NOMEM;
-    }
-    uint64_t wk = weights[k];
-    size_t mask = 0;
-    int shift = 63, fshift = 63;
-    if (u) {
-        bf->loc = malloc((size_t)u * k);
-        bf->loc_codes = malloc((size_t)u * sizeof(uint64_t));
-        bf->cross = malloc((size_t)k * sizeof(i128));
-        bf->cabs = malloc((size_t)k * sizeof(int64_t));
-        bf->hit = malloc((size_t)u * sizeof(int64_t));
-        bf->newwit = malloc((size_t)u * dim * sizeof(int64_t));
-        bf->newside = malloc((size_t)u);
-        size_t tsize = 16;
-        while ((int64_t)tsize < 4 * u) tsize <<= 1; /* mostly empty: most probes miss */
-        bf->table = malloc((size_t)tsize * sizeof(slot_t));
-        bf->filter = calloc(tsize / 16 + 1, sizeof(uint64_t)); /* 4 tsize bits = 16 u or more */
-        if (!bf->loc || !bf->loc_codes || !bf->cross || !bf->cabs || !bf->hit || !bf->newwit || !bf->newside ||
-            !bf->table || !bf->filter) {
-            store_free(&sub);
-            return K_NOMEM;
-        }
-        /* Sign vectors (w.r.t. H_0..H_{k-1}) of the points x(z), one per restricted chamber. */
-        for (int64_t t = 0; t < u; t++) {
-            const int8_t *ss = sub.signs + (size_t)t * nu;
-            int8_t *lt = bf->loc + (size_t)t * k;
-            uint64_t code = 0;
-            for (int j = 0; j < k; j++) {
-                int8_t s = (int8_t)(ss[bf->index[j]] * bf->orient[j]);
-                lt[j] = s;
-                if (s > 0) code += weights[j];
-            }
-            bf->loc_codes[t] = code;
-            bf->hit[t] = -1;
-        }
-        for (size_t i = 0; i < tsize; i++) bf->table[i].t = -1;
-        mask = (size_t)tsize - 1;
-        shift = 64 - __builtin_ctzll((unsigned long long)tsize);
-        fshift = shift - 2;
-        for (int64_t t = 0; t < u; t++) {
-            size_t bit = fib_slot(bf->loc_codes[t], fshift);
-            bf->filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
-            size_t slot = fib_slot(bf->loc_codes[t], shift);
-            while (bf->table[slot].t >= 0) slot = (slot + 1) & mask;
-            bf->table[slot].code = bf->loc_codes[t];
-            bf->table[slot].t = t;
-        }
-    }
-    /* One pass over the old chambers: the side of H_k on which each witness lies (0 only for
-       chambers that are cut), the location of the cut ones (by code, confirmed sign by sign,
-       before the code moves on), and the new sign column. */
-    int fast = fits64(st->wmax, amax, dim);
-    int64_t found = 0;
-    for (int64_t i = 0; i < r; i++) {
-        const int64_t *w = st->wits + (size_t)i * dim;
-        int8_t si = (int8_t)(fast ? sgn64(dot64(w, a, dim)) : sgn128(dot128(w, a, dim)));
-        int8_t *row = st->signs + (size_t)i * n;
-        bf->side[i] = si;
-        uint64_t code = st->codes[i];
-        size_t bit = fib_slot(code, fshift);
-        if (found < u && (bf->filter[bit >> 6] >> (bit & 63) & 1)) {
-            size_t slot = fib_slot(code, shift);
-            for (int64_t e; (e = bf->table[slot].t) >= 0; slot = (slot + 1) & mask) {
-                if (bf->table[slot].code != code || bf->hit[e] >= 0) continue;
-                if (memcmp(row, bf->loc + (size_t)e * k, (size_t)k)) continue;
-                bf->hit[e] = i;
-                found++;
-                break;
-            }
-        }
-        row[k] = si;
-        st->codes[i] += wk & (0 - (uint64_t)(si > 0)); /* no branch on a random sign */
-    }
-    if (u) {
-        if (found != u) {
-            store_free(&sub);
-            return K_GIVE_UP; /* cannot happen: every located vector is an old chamber */
-        }
-        int cross_small = 1; /* every |<a_j, a>| below 2^62 */
+    /* Sign vectors (w.r.t. H_0..H_{k-1}) of the points x(z), one per restricted chamber. */
+    for (int64_t t = 0; t < u; t++) {
+        const int8_t *ss = s->sub.signs + (size_t)t * nu;
+        int8_t *lt = bf->loc + (size_t)t * k;
+        uint64_t code = 0;
         for (int j = 0; j < k; j++) {
-            bf->cross[j] = dot128(normals + (size_t)j * dim, a, dim);
-            if (iabs128(bf->cross[j]) >= ((i128)1 << 62)) cross_small = 0;
-            else bf->cabs[j] = (int64_t)iabs128(bf->cross[j]);
+            int8_t sg = (int8_t)(ss[bf->index[j]] * bf->orient[j]);
+            lt[j] = sg;
+            if (sg > 0) code += weights[j];
         }
-        int64_t x[MAXDIM];
-        int64_t plus[MAXDIM], minus[MAXDIM];
-        int8_t *scratch = malloc((size_t)k + 1);
-        if (!scratch) {
-            store_free(&sub);
-            return K_NOMEM;
+        bf->loc_codes[t] = code;
+        bf->hit[t] = -1;
+    }
+    for (size_t i = 0; i < tsize; i++) bf->table[i].t = -1;
+    s->mask = tsize - 1;
+    s->shift = 64 - __builtin_ctzll((unsigned long long)tsize);
+    s->fshift = s->shift - 2;
+    for (int64_t t = 0; t < u; t++) {
+        size_t bit = fib_slot(bf->loc_codes[t], s->fshift);
+        bf->filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+        size_t slot = fib_slot(bf->loc_codes[t], s->shift);
+        while (bf->table[slot].t >= 0) slot = (slot + 1) & s->mask;
+        bf->table[slot].code = bf->loc_codes[t];
+        bf->table[slot].t = t;
+    }
+    return K_OK;
+}
+
+/* Chamber i meets the insertion of H_k: record its side si, locate it among the cut chambers (by
+   code, confirmed sign by sign, before the code moves on), write its new sign. */
+static inline void step_row(step_t *s, store_t *st, int64_t i, int8_t si) {
+    bufs_t *bf = &s->bf;
+    int k = s->k;
+    int8_t *row = st->signs + (size_t)i * st->n;
+    uint64_t code = st->codes[i];
+    bf->side[i] = si;
+    size_t bit = fib_slot(code, s->fshift);
+    if (s->found < s->u && (bf->filter[bit >> 6] >> (bit & 63) & 1)) {
+        size_t slot = fib_slot(code, s->shift);
+        for (int64_t e; (e = bf->table[slot].t) >= 0; slot = (slot + 1) & s->mask) {
+            if (bf->table[slot].code != code || bf->hit[e] >= 0) continue;
+            if (memcmp(row, bf->loc + (size_t)e * k, (size_t)k)) continue;
+            bf->hit[e] = i;
+            s->found++;
+            break;
         }
-        int64_t above = cx->above_inner;
-        int hint = 0;
-        for (int64_t t = 0; t < u; t++) {
-            const int64_t *z = sub.wits + (size_t)t * sd;
-            i128 xp = 0;
-            for (int i = 0, q = 0; i < dim; i++) {
-                if (i == p) continue;
-                i128 v = (i128)ap * z[q];
-                if (v >= LIM || v <= -LIM) goto overflow;
-                x[i] = (int64_t)v;
-                xp += (i128)a[i] * z[q];
-                q++;
+    }
+    row[k] = si;
+    st->codes[i] = code + (s->wk & (0 - (uint64_t)(si > 0))); /* no branch on a random sign */
+}
+
+static inline int8_t side_of(const store_t *st, int64_t i, const int64_t *a, int fast) {
+    const int64_t *w = st->wits + (size_t)i * st->dim;
+    return (int8_t)(fast ? sgn64(dot64(w, a, st->dim)) : sgn128(dot128(w, a, st->dim)));
+}
+
+/* The new chambers of the insertion: two witnesses per cut chamber, appended to the store. */
+static int step_complete(const ctx_t *cx, const int64_t *normals, int64_t amax, int dim,
+                         step_t *s, store_t *st) {
+    bufs_t *bf = &s->bf;
+    int k = s->k, p = s->p, sd = s->sd;
+    int64_t u = s->u, r = st->r, ap = s->ap;
+    const int64_t *a = s->a;
+    if (!u) return K_OK;
+    if (s->found != u) return K_GIVE_UP; /* cannot happen: every located vector is a chamber */
+    int cross_small = 1; /* every |<a_j, a>| below 2^62 */
+    for (int j = 0; j < k; j++) {
+        bf->cross[j] = dot128(normals + (size_t)j * dim, a, dim);
+        if (iabs128(bf->cross[j]) >= ((i128)1 << 62)) cross_small = 0;
+        else bf->cabs[j] = (int64_t)iabs128(bf->cross[j]);
+    }
+    int64_t x[MAXDIM];
+    int64_t plus[MAXDIM], minus[MAXDIM];
+    int8_t *scratch = malloc((size_t)k + 1);
+    if (!scratch) return K_NOMEM;
+    int64_t above = cx->above_inner;
+    int hint = 0;
+    for (int64_t t = 0; t < u; t++) {
+        const int64_t *z = s->sub.wits + (size_t)t * sd;
+        i128 xp = 0;
+        for (int i = 0, q = 0; i < dim; i++) {
+            if (i == p) continue;
+            i128 v = (i128)ap * z[q];
+            if (v >= LIM || v <= -LIM) goto overflow;
+            x[i] = (int64_t)v;
+            xp += (i128)a[i] * z[q];
+            q++;
+        }
+        xp = s->sa > 0 ? -xp : xp;
+        if (xp >= LIM || xp <= -LIM) goto overflow;
+        x[p] = (int64_t)xp;
+        /* T > |<a_j, a>| / |<a_j, x>| for every j keeps all old signs of T x +- a. */
+        i128 tm = 0;
+        int small = fits64(vmax(x, dim), amax, dim);
+        if (small && cross_small) {
+            /* The same in int64: |<a_j, x>| < 2^62, |<a_j, a>| < 2^62, and (tm + 1) v is
+               formed only below 2^31 * 2^32. */
+            int64_t tm64 = 0;
+            for (int j = 0; j < k; j++) {
+                int64_t v = iabs64(dot64(x, normals + (size_t)j * dim, dim));
+                if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
+                int64_t c = bf->cabs[j];
+                if (c < v) continue;
+                if (tm64 < ((int64_t)1 << 31) && v < ((int64_t)1 << 32) && c < (tm64 + 1) * v)
+                    continue;
+                int64_t q = c / v;
+                if (q > tm64) tm64 = q;
             }
-            xp = sa > 0 ? -xp : xp;
-            if (xp >= LIM || xp <= -LIM) goto overflow;
-            x[p] = (int64_t)xp;
-            /* T > |<a_j, a>| / |<a_j, x>| for every j keeps all old signs of T x +- a. */
-            i128 tm = 0;
-            int small = fits64(vmax(x, dim), amax, dim);
-            if (small && cross_small) {
-                /* The same in int64: |<a_j, x>| < 2^62, |<a_j, a>| < 2^62, and (tm + 1) v is
-                   formed only below 2^31 * 2^32. */
-                int64_t tm64 = 0;
-                for (int j = 0; j < k; j++) {
-                    int64_t v = iabs64(dot64(x, normals + (size_t)j * dim, dim));
-                    if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
-                    int64_t c = bf->cabs[j];
-                    if (c < v) continue;
-                    if (tm64 < ((int64_t)1 << 31) && v < ((int64_t)1 << 32) && c < (tm64 + 1) * v)
-                        continue;
-                    int64_t q = c / v;
-                    if (q > tm64) tm64 = q;
-                }
-                tm = tm64;
-            } else for (int j = 0; j < k; j++) {
+            tm = tm64;
+        } else
+            for (int j = 0; j < k; j++) {
                 const int64_t *b = normals + (size_t)j * dim;
                 i128 v = small ? (i128)iabs64(dot64(x, b, dim)) : iabs128(dot128(x, b, dim));
                 if (v == 0) goto overflow; /* cannot happen: x is inside a restricted chamber */
@@ -605,86 +634,131 @@ static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int n, 
                 i128 q = (c < LIM && v < LIM) ? (i128)((int64_t)c / (int64_t)v) : c / v;
                 if (q > tm) tm = q;
             }
-            tm += 1;
-            if (tm >= LIM) goto overflow;
-            for (int i = 0; i < dim; i++) {
-                i128 base = tm * x[i];
-                i128 vp = base + a[i], vm = base - a[i];
-                if (vp >= LIM || vp <= -LIM || vm >= LIM || vm <= -LIM) goto overflow;
-                plus[i] = (int64_t)vp;
-                minus[i] = (int64_t)vm;
-            }
-            reduce_vec(plus, dim);
-            reduce_vec(minus, dim);
-            int64_t i = bf->hit[t];
-            int8_t old = bf->side[i];
-            const int8_t *lt = bf->loc + (size_t)t * k;
-            memcpy(scratch, lt, (size_t)k);
-            /* A cut chamber keeps its old witness on the side it lies on (if it is off H_k). */
-            if (old >= 0) {
-                scratch[k] = -1;
-                shrink(minus, normals, amax, dim, scratch, k + 1, above, &hint);
-                memcpy(bf->newwit + (size_t)t * dim, minus, (size_t)dim * sizeof(int64_t));
-                bf->newside[t] = -1;
-            } else {
-                scratch[k] = 1;
-                shrink(plus, normals, amax, dim, scratch, k + 1, above, &hint);
-                memcpy(bf->newwit + (size_t)t * dim, plus, (size_t)dim * sizeof(int64_t));
-                bf->newside[t] = 1;
-            }
-            if (old == 0) {
-                scratch[k] = 1;
-                shrink(plus, normals, amax, dim, scratch, k + 1, above, &hint);
-                memcpy(st->wits + (size_t)i * dim, plus, (size_t)dim * sizeof(int64_t));
-                if (vmax(plus, dim) > st->wmax) st->wmax = vmax(plus, dim);
-                bf->side[i] = 1;
-                st->signs[(size_t)i * n + k] = 1;
-                st->codes[i] += wk;
-            }
+        tm += 1;
+        if (tm >= LIM) goto overflow;
+        for (int i = 0; i < dim; i++) {
+            i128 base = tm * x[i];
+            i128 vp = base + a[i], vm = base - a[i];
+            if (vp >= LIM || vp <= -LIM || vm >= LIM || vm <= -LIM) goto overflow;
+            plus[i] = (int64_t)vp;
+            minus[i] = (int64_t)vm;
         }
-        free(scratch);
-        goto done;
-    overflow:
-        free(scratch);
-        store_free(&sub);
-        return K_GIVE_UP;
-    done:;
+        reduce_vec(plus, dim);
+        reduce_vec(minus, dim);
+        int64_t i = bf->hit[t];
+        int8_t old = bf->side[i];
+        memcpy(scratch, bf->loc + (size_t)t * k, (size_t)k);
+        /* A cut chamber keeps its old witness on the side it lies on (if it is off H_k). */
+        if (old >= 0) {
+            scratch[k] = -1;
+            shrink(minus, normals, amax, dim, scratch, k + 1, above, &hint);
+            memcpy(bf->newwit + (size_t)t * dim, minus, (size_t)dim * sizeof(int64_t));
+            bf->newside[t] = -1;
+        } else {
+            scratch[k] = 1;
+            shrink(plus, normals, amax, dim, scratch, k + 1, above, &hint);
+            memcpy(bf->newwit + (size_t)t * dim, plus, (size_t)dim * sizeof(int64_t));
+            bf->newside[t] = 1;
+        }
+        if (old == 0) {
+            scratch[k] = 1;
+            shrink(plus, normals, amax, dim, scratch, k + 1, above, &hint);
+            memcpy(st->wits + (size_t)i * dim, plus, (size_t)dim * sizeof(int64_t));
+            if (vmax(plus, dim) > st->wmax) st->wmax = vmax(plus, dim);
+            bf->side[i] = 1;
+            st->signs[(size_t)i * st->n + k] = 1;
+            st->codes[i] += s->wk;
+        }
     }
-    if (u) {
-        rc = store_reserve(st, r + u);
-        if (rc) {
-            store_free(&sub);
-            return rc;
-        }
-        for (int64_t t = 0; t < u; t++) {
-            int8_t *row = st->signs + (size_t)(r + t) * n;
-            memcpy(row, bf->loc + (size_t)t * k, (size_t)k);
-            row[k] = bf->newside[t];
-            st->codes[r + t] = bf->loc_codes[t] + (bf->newside[t] > 0 ? wk : 0);
-            memcpy(st->wits + (size_t)(r + t) * dim, bf->newwit + (size_t)t * dim,
-                   (size_t)dim * sizeof(int64_t));
-            int64_t big = vmax(bf->newwit + (size_t)t * dim, dim);
-            if (big > st->wmax) st->wmax = big;
-        }
-        st->r = r + u;
+    free(scratch);
+    int rc = store_reserve(st, r + u);
+    if (rc) return rc;
+    for (int64_t t = 0; t < u; t++) {
+        int8_t *row = st->signs + (size_t)(r + t) * st->n;
+        memcpy(row, bf->loc + (size_t)t * k, (size_t)k);
+        row[k] = bf->newside[t];
+        st->codes[r + t] = bf->loc_codes[t] + (bf->newside[t] > 0 ? s->wk : 0);
+        memcpy(st->wits + (size_t)(r + t) * dim, bf->newwit + (size_t)t * dim,
+               (size_t)dim * sizeof(int64_t));
+        int64_t big = vmax(bf->newwit + (size_t)t * dim, dim);
+        if (big > st->wmax) st->wmax = big;
     }
-    store_free(&sub);
-    if (k < m) {
-        /* Inside the cone: drop the chambers on the wrong side of H_k. */
-        int64_t w = 0;
-        for (int64_t i = 0; i < st->r; i++) {
-            if (st->signs[(size_t)i * n + k] != fixed[k]) continue;
-            if (w != i) {
-                memcpy(st->signs + (size_t)w * n, st->signs + (size_t)i * n, (size_t)n);
-                st->codes[w] = st->codes[i];
-                memcpy(st->wits + (size_t)w * dim, st->wits + (size_t)i * dim,
-                       (size_t)dim * sizeof(int64_t));
-            }
-            w++;
-        }
-        st->r = w;
-    }
+    st->r = r + u;
     return K_OK;
+overflow:
+    free(scratch);
+    return K_GIVE_UP;
+}
+
+/* Inside the cone: drop the chambers on the wrong side of H_k. */
+static void keep_side(store_t *st, int k, int8_t want) {
+    int64_t w = 0;
+    int n = st->n, dim = st->dim;
+    for (int64_t i = 0; i < st->r; i++) {
+        if (st->signs[(size_t)i * n + k] != want) continue;
+        if (w != i) {
+            memcpy(st->signs + (size_t)w * n, st->signs + (size_t)i * n, (size_t)n);
+            st->codes[w] = st->codes[i];
+            memcpy(st->wits + (size_t)w * dim, st->wits + (size_t)i * dim,
+                   (size_t)dim * sizeof(int64_t));
+        }
+        w++;
+    }
+    st->r = w;
+}
+
+/* Insert H_k. */
+static int insert(const ctx_t *cx, const int64_t *normals, int64_t amax, int dim, int k,
+                  const int8_t *fixed, int m, store_t *st) {
+    step_t s;
+    memset(&s, 0, sizeof(s));
+    int64_t r = st->r;
+    int rc = step_prepare(cx, normals, dim, k, fixed, m, r, &s);
+    if (!rc) {
+        int fast = fits64(st->wmax, amax, dim);
+        for (int64_t i = 0; i < r; i++) step_row(&s, st, i, side_of(st, i, s.a, fast));
+        rc = step_complete(cx, normals, amax, dim, &s, st);
+    }
+    step_free(&s);
+    if (!rc && k < m) keep_side(st, k, fixed[k]);
+    return rc;
+}
+
+/* Insert H_k and H_{k+1} (no cone filter at either) with one pass over the old chambers. */
+static int insert_two(const ctx_t *cx, const int64_t *normals, int64_t amax, int dim, int k,
+                      const int8_t *fixed, int m, store_t *st) {
+    step_t s1, s2;
+    memset(&s1, 0, sizeof(s1));
+    memset(&s2, 0, sizeof(s2));
+    int64_t r = st->r, nfix = 0;
+    int64_t *fix = NULL;
+    int rc = step_prepare(cx, normals, dim, k, fixed, m, r, &s1);
+    if (!rc) rc = step_prepare(cx, normals, dim, k + 1, fixed, m, r + s1.u, &s2);
+    if (!rc && !(fix = malloc((size_t)(r > 0 ? r : 1) * sizeof(int64_t)))) rc = K_NOMEM;
+    if (!rc) {
+        int fast = fits64(st->wmax, amax, dim);
+        for (int64_t i = 0; i < r; i++) {
+            int8_t si = side_of(st, i, s1.a, fast);
+            step_row(&s1, st, i, si);
+            if (si == 0) {
+                fix[nfix++] = i; /* its witness is about to change: H_{k+1} after that */
+                continue;
+            }
+            step_row(&s2, st, i, side_of(st, i, s2.a, fast));
+        }
+        rc = step_complete(cx, normals, amax, dim, &s1, st);
+    }
+    if (!rc) {
+        /* H_{k+1} for the chambers whose witness changed and for the new ones. */
+        int fast = fits64(st->wmax, amax, dim);
+        for (int64_t q = 0; q < nfix; q++) step_row(&s2, st, fix[q], side_of(st, fix[q], s2.a, fast));
+        for (int64_t i = r; i < st->r; i++) step_row(&s2, st, i, side_of(st, i, s2.a, fast));
+        rc = step_complete(cx, normals, amax, dim, &s2, st);
+    }
+    free(fix);
+    step_free(&s1);
+    step_free(&s2);
+    return rc;
 }
 
 static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, const int8_t *fixed,
@@ -725,9 +799,12 @@ static int chambers(const ctx_t *cx, const int64_t *normals, int n, int dim, con
         out->wmax = amax;
     }
     for (int k = 1; k < n; k++) {
-        bufs_t bf = {0};
-        rc = insert(cx, normals, amax, n, dim, k, fixed, m, out, &bf);
-        bufs_free(&bf);
+        if (k >= m && k + 1 < n) {
+            rc = insert_two(cx, normals, amax, dim, k, fixed, m, out);
+            k++;
+        } else {
+            rc = insert(cx, normals, amax, dim, k, fixed, m, out);
+        }
         if (rc) break;
         if (top) {
             /* Ctrl-C and progress between insertions, with the GIL held for them. */
