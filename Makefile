@@ -1,5 +1,6 @@
 # Everything runs inside a local virtual environment, created on first use from pyproject.toml.
-# A fresh machine needs only python3 (with venv and pip) and gcc.
+# A fresh machine needs only python3 (with venv and pip) and gcc (which also builds the compiled
+# enumeration kernel, arrangement/geometry/_kernel.c).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -20,8 +21,9 @@ help:
 	@echo "make tutorial  rebuild and run docs/tutorial.ipynb (the test suite runs it too)"
 	@echo "make clean  remove caches and build outputs (keeps $(VENV))"
 
-# Re-run the installation whenever pyproject.toml changes.
-$(STAMP): pyproject.toml
+# Re-run the installation whenever pyproject.toml or the compiled kernel's source changes (an
+# editable install builds arrangement/geometry/_kernel.c in place, once).
+$(STAMP): pyproject.toml arrangement/geometry/_kernel.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[dev]"

@@ -12,7 +12,8 @@ subprocess, so that its peak RSS is its own:
   processes, Dask's own work included, over the serial CPU) and wall-clock speed-up over the
   serial run. CPU figures hardly depend on the load of a shared machine; wall-clock ones do.
 
-Run from the repository root: ``.venv/bin/python bench/bench_scale.py [--quick]`` (also run by
+Run from the repository root: ``.venv/bin/python bench/bench_scale.py [--quick] [--no-dask]
+[--serial-only]`` (also run by
 ``make bench`` through bench/bench_regions.py). It prints figures and asserts nothing.
 """
 
@@ -149,7 +150,7 @@ def parquet_run(n: int, d: int) -> dict[str, float]:
         return {"chambers": count, "cpu": cpu, "wall": wall, "rss_mib": after.ru_maxrss / 1024}
 
 
-def report(*, quick: bool = False, dask: bool = True) -> None:
+def report(*, quick: bool = False, dask: bool = True, parquet: bool = True) -> None:
     sizes = QUICK_SIZES if quick else SIZES
     print("enumeration at scale: CPU seconds, peak RSS per run (its own process)")
     print(f"{'N':>5} {'d':>2} {'chambers':>10} {'CPU s':>8} {'chambers/s':>11} {'peak RSS':>9}")
@@ -167,6 +168,8 @@ def report(*, quick: bool = False, dask: bool = True) -> None:
         print(
             f"      d = {d}: throughput at the largest size / smallest = {rates[-1] / rates[0]:.2f}"
         )
+    if not parquet:
+        return
     n3 = 60 if quick else 200
     res = parquet_run(n3, 3)
     print(
@@ -195,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument(
+        "--serial-only", action="store_true", help="only the serial throughput table"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -203,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fn = {"serial": child_serial, "dask": child_dask, "serial-wall": child_serial_wall}[kind]
         print(json.dumps(fn(*nums)))
         return 0
-    report(quick=args.quick, dask=not args.no_dask)
+    serial_only = args.serial_only
+    report(quick=args.quick, dask=not (args.no_dask or serial_only), parquet=not serial_only)
     return 0
 
 

@@ -239,7 +239,7 @@ def _prepare(client: Client, arr: Arrangement, chunk: int) -> _Prepared:
     plan, cones = plan_cones(arr, workers=workers, chunk=chunk)
     shared = client.scatter(plan, broadcast=True, hash=False)
     batches: list[Any] = []
-    if len(cones) > 1 and plan.dim > 2:
+    if len(cones) > 1 and plan.shares_restrictions:
         batches = [
             client.submit(restriction_task, shared, ks, pure=False)
             for ks in _batches(plan, BATCHES_PER_WORKER * workers)

@@ -31,16 +31,32 @@ No linear program is solved and no sign vector that is not realised is ever look
 sign is the sign of an exact integer: products use float64 BLAS only when every partial sum is an
 integer below ``2^53`` (so every float operation is exact), ``int64`` below ``2^62``, and Python
 integers otherwise.
+
+Compiled kernel
+---------------
+``arrangement/geometry/_kernel.c`` (built by ``pip install``) runs the same recursion in C: every
+stored integer below ``2^60``, every sign decided in ``int64`` (when a bound proves it exact) or
+128-bit integer arithmetic, restrictions in pivot coordinates (whose primitive normals are bounded
+by minors of the input, docs/theory.md, "The compiled kernel"). When a value would leave that range
+it gives up and the numpy path below runs; the numpy path is also the oracle of its tests. Cones
+need no shared :class:`Plan` data with it (:attr:`Plan.shares_restrictions`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cmp_to_key
+from types import ModuleType
 
 import numpy as np
 
 from arrangement.core.linalg import canonical_rows, int_array, int_matmul, kernel_basis, max_abs
+
+_KERNEL: ModuleType | None
+try:  # the compiled inner loop (arrangement/geometry/_kernel.c), built by ``pip install``
+    from arrangement.geometry import _kernel as _KERNEL
+except ImportError:  # pragma: no cover - a build without a C compiler: the numpy path serves
+    _KERNEL = None
 
 __all__ = [
     "Plan",
@@ -188,7 +204,7 @@ class Plan:
         """
         got = self._cut.get(k)
         if got is None:
-            got = _chambers(self.step(k)[4], np.zeros(0, dtype=np.int8))
+            got = _numpy_chambers(self.step(k)[4], np.zeros(0, dtype=np.int8))
         return got
 
     def keep_restriction(
@@ -208,12 +224,25 @@ class Plan:
         self._steps[k] = (*step, Plan(step[1][:0], self.dim - 1))
         self._cut[k] = cut
 
+    @property
+    def shares_restrictions(self) -> bool:
+        """Whether cones gain from :meth:`prepare` (the numpy path; not the compiled kernel).
+
+        The compiled kernel restricts and enumerates inside each cone at a cost proportional
+        to the cone's chambers, so there is nothing worth computing once for all cones.
+        """
+        return self.dim > 2 and not _compiled_applies(self)
+
     def prepare(self) -> Plan:
-        """Enumerate and keep the chambers of every restriction (for many cones); return self."""
+        """Enumerate and keep the chambers of every restriction (for many cones); return self.
+
+        A no-op when :attr:`shares_restrictions` is false (the ray sort in the plane, or the
+        compiled kernel).
+        """
         from threadpoolctl import threadpool_limits
 
-        if self.dim <= 2:
-            return self  # the base case sorts rays directly: there is nothing to share
+        if not self.shares_restrictions:
+            return self
         # Small exact float products: BLAS threads would only spin (twice the CPU on 2 cores).
         with threadpool_limits(limits=1, user_api="blas"):
             for k in range(1, self.normals.shape[0]):
@@ -226,8 +255,8 @@ class Plan:
 
     @property
     def prepared(self) -> bool:
-        """Whether the chambers of every restriction are stored."""
-        return self.dim <= 2 or len(self._cut) == max(self.normals.shape[0] - 1, 0)
+        """Whether the chambers of every restriction are stored (or need not be)."""
+        return not self.shares_restrictions or len(self._cut) == max(self.normals.shape[0] - 1, 0)
 
     def step(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]:
         """``(basis, unique, index, orientation, subplan)`` of the restriction to ``H_k``."""
@@ -389,13 +418,30 @@ def _locate(store: _Store, located: np.ndarray, loc_codes: np.ndarray, k: int) -
 
 
 def _chambers(
+    plan: Plan, fixed: np.ndarray, progress: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed`` (top level).
+
+    The compiled kernel when it is built and its ranges suffice, the numpy path otherwise.
+    """
+    got = _compiled(plan, fixed, progress)
+    if got is not None:
+        return got
+    from threadpoolctl import threadpool_limits
+
+    # Small exact float products: BLAS threads would only spin.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _numpy_chambers(plan, fixed, progress, top=True)
+
+
+def _numpy_chambers(
     plan: Plan,
     fixed: np.ndarray,
     progress: Callable[[int], None] | None = None,
     *,
     top: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed``.
+    """Chambers of ``plan.normals`` whose first ``len(fixed)`` signs are ``fixed`` (numpy path).
 
     ``progress(found)`` is called after each insertion with the number of chambers so far.
     Witnesses are made small at the ``top`` level; inside the recursion only those above
@@ -447,7 +493,7 @@ def _chambers(
                 sub_signs, sub_wits = sub_signs[inside], sub_wits[inside]
             u = sub_signs.shape[0]
         else:
-            sub_signs, sub_wits = _chambers(sub, sub_fixed)
+            sub_signs, sub_wits = _numpy_chambers(sub, sub_fixed)
             u = sub_signs.shape[0]
         # The side of H_k on which each old witness lies; 0 only for chambers that are cut.
         if store.wits.dtype != object and store.wmax * amax * dim < _INT_EXACT:
@@ -499,6 +545,56 @@ def _chambers(
     # Small witnesses keep every level above in fast arithmetic.
     wits = store.wits[: store.r].copy()
     return signs, _shrink(wits, normals, signs, above=4 if top else 2**12)
+
+
+# The compiled kernel shrinks the witnesses of inner levels above this size as they are made
+# (enough to keep the levels above in int64), and those of the top level above 4 at the end.
+_ABOVE_INNER = 2**20
+
+
+def _compiled_applies(plan: Plan) -> bool:
+    """Whether the compiled kernel is built and takes the plan's normals (int64, below 2^60)."""
+    normals = plan.normals
+    return (
+        _KERNEL is not None
+        and normals.dtype != object
+        and normals.shape[0] > 0
+        and plan.dim <= 64
+        and plan.amax < 2**60
+    )
+
+
+def _compiled(
+    plan: Plan, fixed: np.ndarray, progress: Callable[[int], None] | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The chambers from the compiled kernel, or ``None`` when it is absent or gives up.
+
+    The kernel runs the same recursion with every stored integer below ``2^60`` and every
+    sign decided in exact 128-bit integer arithmetic; it gives up (and the numpy path below
+    runs instead) as soon as a value would leave that range.
+    """
+    if not _compiled_applies(plan):
+        return None
+    normals, dim = plan.normals, plan.dim
+    n = normals.shape[0]
+    assert _KERNEL is not None
+    got = _KERNEL.chambers(
+        np.ascontiguousarray(normals, dtype=np.int64).tobytes(),
+        n,
+        dim,
+        np.ascontiguousarray(fixed, dtype=np.int8).tobytes(),
+        np.ascontiguousarray(plan.weights, dtype=np.uint64).tobytes(),
+        _ABOVE_INNER,
+        4,
+        progress,
+    )
+    if got is None:
+        return None
+    signs, wits, r = got
+    return (
+        np.frombuffer(signs, dtype=np.int8).reshape(r, n),
+        np.frombuffer(wits, dtype=np.int64).reshape(r, dim),
+    )
 
 
 def _float_directions(w: np.ndarray) -> np.ndarray:
@@ -602,8 +698,6 @@ def enumerate_cone(
     witnesses : numpy.ndarray
         Integer array ``(r, D)``: a primitive integer point strictly inside each chamber.
     """
-    from threadpoolctl import threadpool_limits
-
     fixed = np.asarray(fixed, dtype=np.int8)
     normals, dim = plan.normals, plan.dim
     if normals.shape[0] == 0:
@@ -619,9 +713,7 @@ def enumerate_cone(
         def report(found: int) -> None:
             bar(found, whole)
 
-    # Small exact float products: BLAS threads would only spin.
-    with threadpool_limits(limits=1, user_api="blas"):
-        signs, wits = _chambers(plan, fixed, report, top=True)
+    signs, wits = _chambers(plan, fixed, report)
     return signs, _reduce(wits)
 
 

@@ -13,14 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
-import sympy
 
 from arrangement.core.linalg import canonical_rows, int_matmul, kernel_basis
 
 if TYPE_CHECKING:
+    import networkx as nx
+    import sympy
+
     from arrangement.geometry.arrangement import Arrangement
+
+# sympy and networkx are imported by the two functions that return their objects: the size
+# estimate before every enumeration (flats, Mobius values) must not pay for them.
 
 #: ``progress(done, total)``; ``total`` is ``None`` when it is not known in advance.
 ProgressFn = Callable[[int, "int | None"], None]
@@ -192,6 +196,8 @@ def characteristic_polynomial(arr: Arrangement) -> sympy.Poly:
     >>> Arrangement.from_points([[0], [1], [2]]).characteristic_polynomial().all_coeffs()
     [1, -3, 2]
     """
+    import sympy
+
     t = sympy.Symbol("t")
     coeffs = [0] * (arr.dimension + 1)
     for f in flats(arr):
@@ -218,6 +224,8 @@ def intersection_lattice(arr: Arrangement) -> nx.DiGraph:
     an edge ``Y -> X`` means ``X`` is a flat of ``Y`` one rank higher (``X`` is contained in
     ``Y``).
     """
+    import networkx as nx
+
     g = nx.DiGraph()
     for f in flats(arr):
         g.add_node(

@@ -135,6 +135,14 @@ class Regions(Sequence[Chamber]):
             self._row_signs = rs
         return self._row_signs
 
+    def sign_columns(self) -> np.ndarray:
+        """``int8`` array ``(N, r)``: :attr:`signs` transposed, each input row's column contiguous.
+
+        Built from one transpose of the per-hyperplane signs (for column stores such as
+        Parquet), without the strided copies of ``signs[:, i]``.
+        """
+        return np.ascontiguousarray(self._signs.T)[self._rows] * self._orient[:, None]
+
     def __len__(self) -> int:
         return int(self._signs.shape[0])
 

@@ -106,10 +106,10 @@ def shard_table(regions: Regions, *, as_strings: bool = False) -> object:
     """One chunk as a :class:`pyarrow.Table` with the documented schema."""
     import pyarrow as pa
 
-    signs = np.asarray(regions.signs, dtype=np.int8)
+    columns = regions.sign_columns()
     wits = np.asarray(regions.witnesses)
-    n_rows, dim = signs.shape[1], wits.shape[1]
-    cols: dict[str, object] = {f"r{i}": pa.array(signs[:, i], pa.int8()) for i in range(n_rows)}
+    n_rows, dim = columns.shape[0], wits.shape[1]
+    cols: dict[str, object] = {f"r{i}": pa.array(columns[i], pa.int8()) for i in range(n_rows)}
     for j in range(dim):
         col = wits[:, j]
         if as_strings:
