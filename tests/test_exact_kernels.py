@@ -165,3 +165,17 @@ def test_pricer_vectors_along_the_tree_equal_the_activity_product(arr):
     p = np.random.default_rng(4).normal(size=arr.n_points)
     direct = model.active.astype(float) @ (p[:, None] * model.xb)
     assert np.allclose(price.vectors(p), direct, rtol=0, atol=1e-12 * (1 + np.abs(direct).max()))
+
+
+def test_certify_with_a_common_denominator_beyond_the_float_range():
+    """Entries rounded with limit_denominator(10^9): their common denominator has > 1024 bits."""
+    import math
+
+    rng = np.random.default_rng(7)
+    arr = Arrangement.from_points(rng.integers(-20, 21, size=(45, 2)).tolist())
+    p = [F(float(v)).limit_denominator(10**9) for v in rng.normal(size=arr.n_points) / 10]
+    q = math.lcm(*(x.denominator for x in p))
+    assert q.bit_length() > 1024
+    cert = certify(arr, p)  # decided, no OverflowError
+    worst = max(max(cert.extremum(c, 1)[0], cert.extremum(c, -1)[0]) for c in range(40))
+    assert worst <= cert.sup_norm_squared

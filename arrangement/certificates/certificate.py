@@ -816,7 +816,10 @@ def _fast_below(
         big_v = np.where(ok[:, None], exact, 0).astype(np.int64)
     big_v = np.where(ok[:, None], big_v, 0).astype(np.float64)
     with np.errstate(all="ignore"):
-        m = np.floor(np.ldexp(mu * float(q), np.where(ok, j, 0)[:, None]))
+        # mu / u = mu q 2^j, with q split as q_mant 2^q_exp so that nothing overflows
+        q_exp = max(q.bit_length() - 53, 0)
+        q_mant = float(q >> q_exp)
+        m = np.floor(np.ldexp(mu * q_mant, np.where(ok, j + q_exp, 0)[:, None]))
     ok &= np.isfinite(m).all(axis=1)
     ok &= (m.max(axis=1, initial=0.0) * bmax * width) < 2.0**50
     m = np.where(ok[:, None], m, 0.0)
