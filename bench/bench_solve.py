@@ -136,10 +136,18 @@ def _scnn_peer(
 
 
 def _dual_sup(arr, dual: list[float]) -> float:
-    """Exact ``sup |eta_p|`` over all chambers of a peer's float dual, rounded to rationals."""
-    from arrangement.certificates.certificate import certify
+    """Exact ``sup |eta_p|`` over all chambers of a peer's float dual.
 
-    sup = certify(arr, [Fraction(v).limit_denominator(10**9) for v in dual])
+    The dual is rounded to rationals as our own solver rounds its dual (``round_dual``: one
+    power-of-two denominator), so the exact certificate treats every dual alike.
+    """
+    import numpy as np
+
+    from arrangement.certificates.certificate import certify
+    from arrangement.training.analysis import round_dual
+    from arrangement.training.solution import DEFAULT_DENOMINATOR
+
+    sup = certify(arr, round_dual(arr, np.asarray(dual, dtype=float), DEFAULT_DENOMINATOR))
     return float(sup.sup_norm_squared) ** 0.5
 
 
