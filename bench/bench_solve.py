@@ -11,7 +11,8 @@ relative difference to our certified optimum, certified relative gap, working-se
 for a peer's dual vector its exact ``sup |eta|`` over ALL chambers. Then a 20-point path.
 
     .venv/bin/python bench/bench_solve.py [--quick] [--sizes 40x3,60x3,100x3] [--full-max N]
-                                          [--scnn-neurons M]
+                                          [--scnn-neurons M] [--scnn-tol T]
+    .venv/bin/python bench/bench_solve.py --scnn-check 15x3    # the scnn mapping, all patterns
 """
 
 from __future__ import annotations
@@ -76,12 +77,13 @@ SCNN_INSTALL = (
 
 
 def _scnn_peer(
-    arr, y, lam: float, neurons: int, seed: int = 778
+    arr, y, lam: float, neurons: int, tol: float = 1e-6, seed: int = 778, all_patterns: bool = False
 ) -> tuple[float, float, float, float, int, list[float]] | None:
     """pilancilab's ``scnn`` on ``P_lam``: seconds, CPU seconds, objectives, patterns, dual.
 
-    The mapping, checked on small instances by giving ``scnn`` one gate per chamber (all
-    activation patterns) and its exact CVXPY back end: its optimum equals ours to ~2e-11.
+    The mapping below is checked by ``--scnn-check``: with one gate per chamber (its interior
+    witness: ALL activation patterns, ``all_patterns=True``) and ``scnn``'s exact CVXPY back end
+    (SCS at ``eps 1e-11``) instead of its AL solver, ``scnn``'s optimum is ours.
 
     * ``scnn`` minimises ``1/(2N) ||sum_i D_i X (u_i - w_i) - y||^2 + lam_s sum_i (||u_i|| +
       ||w_i||)`` over the cones ``(2 D_i - I) X u_i >= 0``, ``(2 D_i - I) X w_i >= 0``
@@ -102,7 +104,8 @@ def _scnn_peer(
     (x, 1)>)`` (the true ReLU, so a violated cone constraint costs what it really costs) gives
     the objective ``1/2 ||f(X) - y||^2 + lam sum_i (||u_i|| + ||w_i||)`` and the dual
     ``p = (y - f(X)) / lam``. Its own objective (fixed patterns ``D_i``), times ``N``, is
-    returned beside it.
+    returned beside it. ``tol`` is the AL solver's tolerance (``scnn.solvers.AL``, default
+    ``1e-6`` as in ``scnn``), on the gradient of the ``1/N``-scaled objective.
     """
     if importlib.util.find_spec("scnn") is None:
         return None
@@ -112,17 +115,25 @@ def _scnn_peer(
     from scnn.models import ConvexReLU
     from scnn.optimize import optimize_model
     from scnn.regularizers import NeuronGL1
-    from scnn.solvers import AL
+    from scnn.solvers import AL, CVXPYSolver
 
     xt = np.array([[float(v) for v in row] for row in arr.augmented], dtype=float)
     yf = np.array([float(v) for v in y])
     n = len(yf)
     t0, c0 = time.perf_counter(), time.process_time()
-    gates = sample_gate_vectors(seed, xt.shape[1], neurons // 2)
+    if all_patterns:
+        gates = np.array(arr.regions().witnesses, dtype=float).T
+    else:
+        gates = sample_gate_vectors(seed, xt.shape[1], neurons // 2)
     model = ConvexReLU(gates, c=1, bias=False)
+    solver = (
+        CVXPYSolver(model, "scs", {"eps_abs": 1e-11, "eps_rel": 1e-11, "max_iters": 10**6})
+        if all_patterns else AL(model, tol=tol)
+    )
     convex, _ = optimize_model(
-        model, AL(model), Metrics(metric_freq=10**9), xt, yf, regularizer=NeuronGL1(lam / n),
-        return_convex=True, unitize_data=False, dtype="float64", seed=seed,
+        model, solver, Metrics(metric_freq=10**9), xt, yf,
+        regularizer=NeuronGL1(lam / n), return_convex=True, unitize_data=False, dtype="float64",
+        seed=seed,
     )
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     u, w = (np.asarray(a, dtype=float)[0] for a in convex.parameters)
@@ -151,7 +162,9 @@ def _dual_sup(arr, dual: list[float]) -> float:
     return float(sup.sup_norm_squared) ** 0.5
 
 
-def bench(n: int, d: int, ratio: Fraction, full_max: int, scnn_neurons: int) -> None:
+def bench(
+    n: int, d: int, ratio: Fraction, full_max: int, scnn_neurons: int, scnn_tol: float
+) -> None:
     from arrangement import Arrangement
     from arrangement.training import lam_max_squared, solve
 
@@ -187,7 +200,7 @@ def bench(n: int, d: int, ratio: Fraction, full_max: int, scnn_neurons: int) -> 
     else:
         print(f"  --method full skipped ({arr.n_regions} chambers > --full-max {full_max})")
     if scnn_neurons > 0:
-        speer = _scnn_peer(arr, y, float(lam), scnn_neurons)
+        speer = _scnn_peer(arr, y, float(lam), scnn_neurons, scnn_tol)
         if speer is None:
             print(f"  scnn (pyscnn)           not installed ({SCNN_INSTALL})")
         else:
@@ -195,6 +208,28 @@ def bench(n: int, d: int, ratio: Fraction, full_max: int, scnn_neurons: int) -> 
             _row(f"scnn AL, {patterns} patterns", secs, obj, ref,
                  f"exact sup|eta| of its dual {_dual_sup(arr, dual):.6g}, CPU {cpu:.1f} s, "
                  f"its own objective x N {own:.10g}")
+
+
+def scnn_check(n: int, d: int, ratio: Fraction) -> None:
+    """The mapping of :func:`_scnn_peer` on a small instance: ``scnn`` over ALL patterns."""
+    from arrangement import Arrangement
+    from arrangement.training import lam_max_squared, solve
+
+    x, y = teacher_data(n, d, seed=1)
+    arr = Arrangement.from_points(x)
+    lam = ratio * Fraction(float(lam_max_squared(arr, y)) ** 0.5).limit_denominator(10**6)
+    full = solve(arr, y, lam=lam, method="full")
+    peer = _scnn_peer(arr, y, float(lam), 0, all_patterns=True)
+    if peer is None:
+        print(f"scnn check: scnn not installed ({SCNN_INSTALL})")
+        return
+    secs, _, obj, own, patterns, dual = peer
+    print(f"scnn check (N={n}, d={d}): {arr.n_regions} chambers, lam = {float(lam):.4g}")
+    _row("ours --method full", 0.0, full.objective, full.objective,
+         f"certified gap {full.relative_gap:.1e}")
+    _row(f"scnn CVXPY, {patterns} patt.", secs, obj, full.objective,
+         f"exact sup|eta| of its dual {_dual_sup(arr, dual):.10g}, "
+         f"its own objective x N {own:.10g}")
 
 
 def bench_path(n: int, d: int) -> None:
@@ -219,12 +254,20 @@ def main() -> None:
     ap.add_argument("--full-max", type=int, default=25000)
     ap.add_argument("--scnn-neurons", type=int, default=500,
                     help="max_neurons of the scnn peer (neurons // 2 sampled gates); 0 skips it")
+    ap.add_argument("--scnn-tol", type=float, default=1e-6,
+                    help="tolerance of scnn's augmented-Lagrangian solver (its default 1e-6)")
+    ap.add_argument("--scnn-check", default="",
+                    help="NxD: only check the scnn mapping there (all patterns, exact back end)")
     args = ap.parse_args()
+    if args.scnn_check:
+        n, d = (int(v) for v in args.scnn_check.split("x"))
+        scnn_check(n, d, Fraction(args.ratio))
+        return
     sizes = "20x2,25x3" if args.quick else args.sizes
     print("Certified training (machine load affects every figure; the lead reruns idle)")
     for spec in sizes.split(","):
         n, d = (int(v) for v in spec.split("x"))
-        bench(n, d, Fraction(args.ratio), args.full_max, args.scnn_neurons)
+        bench(n, d, Fraction(args.ratio), args.full_max, args.scnn_neurons, args.scnn_tol)
     bench_path(20 if args.quick else 40, 2)
 
 
