@@ -8,7 +8,9 @@ subprocess, so that its peak RSS is its own:
 * (N=200, d=3) streamed to Parquet with ``arrangement regions --format parquet`` (CPU seconds of
   the whole command, peak RSS);
 * (N=120, d=3) on a local Dask cluster of 2 workers: work inflation (CPU of all tasks plus the
-  client's planning, over the serial CPU) and wall-clock speed-up over the serial run.
+  client's planning, over the serial CPU; and the CPU of every thread of the worker and client
+  processes, Dask's own work included, over the serial CPU) and wall-clock speed-up over the
+  serial run. CPU figures hardly depend on the load of a shared machine; wall-clock ones do.
 
 Run from the repository root: ``.venv/bin/python bench/bench_scale.py [--quick]`` (also run by
 ``make bench`` through bench/bench_regions.py). It prints figures and asserts nothing.
@@ -57,23 +59,33 @@ def child_serial(n: int, d: int) -> dict[str, float]:
     return {"chambers": len(regions), "cpu": cpu, "rss_mib": _rss_mib()}
 
 
+def _process_cpu() -> float:
+    """CPU seconds (user + system, all threads) of the calling process."""
+    t = os.times()
+    return t.user + t.system
+
+
 def child_dask(n: int, d: int, workers: int) -> dict[str, float]:
     from arrangement import Arrangement
     from arrangement.distributed.partition import iter_regions_distributed, local_client
 
     arr = Arrangement.from_points(points(n, d))
     with local_client(workers) as client:
-        client.run(lambda: None)  # workers up before the clock starts
+        client.run(lambda: None)  # workers up before the clock starts (start-up not counted)
         report: list = []
+        before = sum(client.run(_process_cpu).values()) + _process_cpu()
         start = time.perf_counter()
         count = sum(len(part) for part in iter_regions_distributed(arr, client, report=report))
         wall = time.perf_counter() - start
+        # Every thread of the workers and of the client (Dask's own work included).
+        processes = sum(client.run(_process_cpu).values()) + _process_cpu() - before
     rep = report[0]
     return {
         "chambers": count,
         "wall": wall,
         "task_cpu": rep.task_cpu,
         "client_cpu": rep.client_cpu,
+        "process_cpu": processes,
         "cones": rep.cones,
     }
 
@@ -174,7 +186,8 @@ def report(*, quick: bool = False, dask: bool = True) -> None:
         f"{serial['wall']:.1f} s wall, parallel {par['wall']:.1f} s wall: speed-up "
         f"{serial['wall'] / par['wall']:.2f}; work inflation {inflation:.2f} "
         f"(tasks {par['task_cpu']:.1f} + client {par['client_cpu']:.1f} CPU s "
-        f"/ serial {serial['cpu']:.1f})"
+        f"/ serial {serial['cpu']:.1f}); all processes {par['process_cpu']:.1f} CPU s: "
+        f"inflation {par['process_cpu'] / serial['cpu']:.2f}"
     )
 
 

@@ -166,6 +166,30 @@ def test_parquet_round_trip_pandas_and_dask(tmp_path, capsys):
     assert len(lazy) == len(frame) and set(lazy.columns) == set(frame.columns)
 
 
+def test_parquet_shards_read_by_polars(tmp_path, capsys):
+    # Written by the Dask workers and by the serial streamer: both read with polars alone.
+    import polars as pl
+
+    arr = _load("iris20")
+    out = tmp_path / "chambers"
+    code, _, err = run(capsys, "regions", DATA / "iris20.csv", "--format", "parquet", "-o", out)
+    assert code == 0 and err == ""
+    frame = pl.read_parquet(out / "*.parquet")
+    n = arr.n_points
+    signs = frame.select([f"r{i}" for i in range(n)]).to_numpy()
+    wits = frame.select([f"w{j}" for j in range(arr.dimension)]).to_numpy()
+    assert frame.schema["r0"] == pl.Int8 and frame.schema["w0"] == pl.Int64
+    assert _exact_rows(arr, signs, wits) == _serial(arr) and frame.height == len(_serial(arr))
+    big = Arrangement.from_points([[10**40, 1], [1, 10**40], [3, 7], [-2, 5]])
+    with parquet_directory(tmp_path / "big") as add:
+        add(next(iter_regions(big)))
+    strings = pl.read_parquet(tmp_path / "big" / "*.parquet")
+    assert strings.schema["w0"] == pl.String
+    rows = strings.select([f"r{i}" for i in range(4)]).rows()
+    for row, wit in zip(rows, strings.select(["w0", "w1", "w2"]).rows(), strict=True):
+        assert big.signs_of([int(x) for x in wit]) == tuple(row)
+
+
 def test_parquet_witness_strings_unify_shards(tmp_path):
     pts = [[0, 0], [1, 0], [0, 1], [1, 1]]
     arr = Arrangement.from_points(pts)
@@ -341,14 +365,6 @@ def test_max_chambers_option(capsys):
 # ---------------------------------------------------------------------------- Dask
 
 
-@pytest.fixture(scope="module")
-def client():
-    from arrangement.distributed.partition import local_client
-
-    with local_client(2) as c:
-        yield c
-
-
 def test_dask_regions_equal_serial(client):
     from arrangement.distributed.partition import count_chambers, iter_regions_distributed
 
@@ -380,6 +396,10 @@ def test_dask_parquet_and_scheduler_option(client, tmp_path, capsys):
     wits = frame[[f"w{j}" for j in range(arr.dimension)]].to_numpy()
     assert _exact_rows(arr, signs, wits) == _serial(arr) and rep.chambers == len(frame)
     assert len(list((tmp_path / "api").glob("part-*.parquet"))) == rep.cones > 1
+    import polars as pl
+
+    lazy = pl.scan_parquet(tmp_path / "api" / "*.parquet")
+    assert lazy.select(pl.len()).collect().item() == len(frame)
     address = client.scheduler.address
     assert address.startswith(("tcp://127.0.0.1", "tcp://localhost"))
     code, out, err = run(capsys, "regions", DATA / "space3.csv", "--scheduler", address)

@@ -139,3 +139,29 @@ def test_certify_from_the_pricers_multipliers_is_the_same_certificate():
     assert cert.maximisers == ref.maximisers
     # the pricer's multipliers are good ones: with them most problems need no gradient step
     assert cert.n_exact_projections <= ref.n_exact_projections + 2
+
+
+@pytest.mark.parametrize("arr", list(_arrangements()), ids=lambda a: f"N{a.n_points}")
+def test_chamber_tree_spans_the_chamber_graph_with_single_flips(arr):
+    from arrangement.certificates.certificate import chamber_tree
+
+    order, parent, hyper, levels = chamber_tree(arr)
+    signs = np.asarray(arr.regions().hyperplane_signs)
+    assert sorted(order.tolist()) == list(range(arr.n_regions))
+    assert levels[0] == 0 and levels[-1] == arr.n_regions
+    for child in order[1:]:
+        diff = np.flatnonzero(signs[child] != signs[parent[child]])
+        assert diff.tolist() == [hyper[child]]
+    # breadth first: a parent comes before its child
+    rank = np.empty(arr.n_regions, dtype=int)
+    rank[order] = np.arange(arr.n_regions)
+    assert all(rank[parent[c]] < rank[c] for c in order[1:])
+
+
+@pytest.mark.parametrize("arr", list(_arrangements()), ids=lambda a: f"N{a.n_points}")
+def test_pricer_vectors_along_the_tree_equal_the_activity_product(arr):
+    model = build_model(arr)
+    price = pricer(arr, model)
+    p = np.random.default_rng(4).normal(size=arr.n_points)
+    direct = model.active.astype(float) @ (p[:, None] * model.xb)
+    assert np.allclose(price.vectors(p), direct, rtol=0, atol=1e-12 * (1 + np.abs(direct).max()))

@@ -633,3 +633,37 @@ def test_cli_vertex_flag(capsys):
     )
     out = json.loads(capsys.readouterr().out)
     assert out["n_atoms"] <= 11
+
+
+def test_csc_from_triplets_equals_scipy_and_clarabel_takes_it():
+    import clarabel
+    import scipy.sparse as sp
+
+    from arrangement.training.model import csc_from_triplets
+
+    rng = np.random.default_rng(8)
+    for shape in ((5, 4), (1, 7), (6, 1), (3, 3)):
+        k = 12
+        rows = rng.integers(0, shape[0], size=k)
+        cols = rng.integers(0, shape[1], size=k)
+        vals = rng.normal(size=k)
+        vals[:2] = 0.0  # explicit zeros are kept, as scipy keeps them
+        ours = csc_from_triplets(rows, cols, vals, shape)
+        ref = sp.csc_matrix((vals, (rows, cols)), shape=shape)
+        ref.sort_indices()
+        assert ours.indptr.tolist() == ref.indptr.tolist()
+        assert ours.indices.tolist() == ref.indices.tolist()
+        assert np.allclose(ours.data, ref.data) and ours.nnz == ref.nnz
+        assert np.allclose(ours.toarray(), ref.toarray())
+    empty = np.zeros(0, dtype=np.int64)
+    assert csc_from_triplets(empty, empty, np.zeros(0), (2, 3)).indptr.tolist() == [0, 0, 0, 0]
+    # min x1 + x2 subject to x >= 1: Clarabel reads our container
+    p = csc_from_triplets(empty, empty, np.zeros(0), (2, 2))
+    a = csc_from_triplets(np.array([0, 1]), np.array([0, 1]), -np.ones(2), (2, 2))
+    settings = clarabel.DefaultSettings()
+    settings.verbose = False
+    sol = clarabel.DefaultSolver(
+        p, np.ones(2), a, -np.ones(2), [clarabel.NonnegativeConeT(2)], settings
+    ).solve()
+    assert str(sol.status).endswith("Solved")
+    assert np.allclose(sol.x, [1.0, 1.0], atol=1e-6)

@@ -363,7 +363,7 @@ def test_certify_tol_slightly_invalid_dual(tmp_path, capsys):
 
 COMMANDS = [
     "bound", "certify", "certify-network", "completion", "faces", "graph", "lattice", "plot",
-    "precertify", "regions", "solve", "stats",
+    "precertify", "predict", "regions", "solve", "stats",
 ]
 
 
@@ -386,7 +386,23 @@ def _invocations(tmp: Path) -> dict[str, list[str]]:
                             "--lam", "1"],
         "plot": ["plot", line7, "-o", str(tmp / "p.png")],
         "completion": ["completion", "bash"],
+        "predict": ["predict", str(DATA / "line7.csv"), "--solution", _saved_solution(tmp)],
     }
+
+
+def _saved_solution(tmp: Path) -> str:
+    """A solution of data/line7.csv at lam = 1/10, saved as `solve --save` saves it."""
+    from arrangement import Arrangement
+    from arrangement.core.io import load_dataset
+    from arrangement.training import solve
+    from arrangement.training.solution import data_fingerprint, save_solution
+
+    path = tmp / "line7_solution.json"
+    if not path.exists():
+        ds = load_dataset(DATA / "line7.csv")
+        sol = solve(Arrangement.from_points(ds.points), ds.labels, lam="1/10")
+        save_solution(sol, path, fingerprint=data_fingerprint(ds.points, ds.labels))
+    return str(path)
 
 
 def _parse_json_or_lines(text: str) -> list:
@@ -415,7 +431,7 @@ def test_every_command_answers_json(tmp_path, capsys, name):
     "name",
     [
         "stats", "lattice", "certify", "precertify", "bound", "solve", "completion",
-        "certify-network",
+        "certify-network", "predict",
     ],
 )
 def test_dash_o_writes_what_stdout_would_show(tmp_path, capsys, name):

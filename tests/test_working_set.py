@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from clitools import assert_one_line_error, run
+from clitools import assert_one_line_error, run, snapshot
 
 from arrangement import Arrangement
 from arrangement.core.errors import InputError
@@ -313,3 +313,55 @@ def test_two_outputs_naming_one_file_are_refused(tmp_path, capsys) -> None:
         err = capsys.readouterr().err
         assert "name the same file" in err and err.count("\n") == 1
         assert not out.exists()
+
+
+def test_cli_predict_reads_a_saved_solution_back(capsys, tmp_path: Path) -> None:
+    """`predict` gives K mu on the training rows (in original units after --standardize)."""
+    raw = data_dir() / "wine50_raw.csv"
+    saved = tmp_path / "s.json"
+    code, _, err = run(capsys, "solve", raw, "--lam", "1/10", "--standardize", "--save", saved)
+    assert code == 0, err
+    sol = load_solution(saved)
+    code, out, err = run(capsys, "predict", raw, "--solution", saved)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "alcohol,proline,y,prediction,residual"
+    data = load_dataset(raw)
+    assert len(lines) == 1 + data.n_points
+    first = lines[1].split(",")
+    assert first[:3] == ["14.23", "1065", "1"]  # the user's values, exact decimals
+    pred = np.array([float(line.split(",")[3]) for line in lines[1:]])
+    x = np.array([[float(v) for v in row] for row in data.points])
+    assert np.allclose(pred, sol.predict(x))
+    resid = np.array([float(line.split(",")[4]) for line in lines[1:]])
+    assert np.allclose(resid, [float(v) for v in data.labels] - pred)
+    # new points, JSON
+    new = tmp_path / "new.csv"
+    new.write_text("alcohol,proline\n13.2,1000\n12.1,500\n")
+    code, out, err = run(capsys, "predict", raw, "--solution", saved, "--points", new, "--json")
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["numeric"] is True
+    assert np.allclose(rec["predictions"], sol.predict([[13.2, 1000], [12.1, 500]]))
+
+
+def test_cli_predict_bad_inputs(capsys, tmp_path: Path) -> None:
+    iris = data_dir() / "iris20.csv"
+    saved = tmp_path / "s.json"
+    assert run(capsys, "solve", iris, "--lam", "1/10", "--save", saved)[0] == 0
+    before = snapshot(iris, saved)
+    wide = tmp_path / "wide.csv"
+    wide.write_text("a,b,c\n1,2,3\n")
+    cases = [
+        ([data_dir() / "wine50.csv", "--solution", saved], "other data"),
+        ([iris, "--solution", iris], "not a solution file"),
+        ([iris, "--solution", tmp_path / "missing.json"], "no such file"),
+        ([iris, "--solution", saved, "--points", wide], "feature column"),
+        ([iris, "--solution", saved, "-o", saved], "refusing to overwrite"),
+        ([iris, "--solution", saved, "-o", iris], "refusing to overwrite"),
+    ]
+    for args, fragment in cases:
+        code, _, err = run(capsys, "predict", *args)
+        assert code != 0
+        assert_one_line_error(err, fragment)
+    assert snapshot(iris, saved) == before

@@ -213,7 +213,13 @@ def existence_bound(arr: Arrangement) -> SupportBound:
 
 
 def has_inactive_chamber(arr: Arrangement) -> bool:
-    """Whether some chamber has every row sign ``-1`` (always true for data arrangements)."""
+    """Whether some chamber has every row sign ``-1`` (always true for data arrangements).
+
+    Data arrangements (every ``xt_i`` with last coordinate ``1``) need no enumeration:
+    ``theta = -e_D`` lies in that chamber (docs/theory.md, section 2).
+    """
+    if arr.augmented and all(xt[-1] > 0 for xt in arr.augmented):
+        return True
     row_signs = arr.regions().signs
     if row_signs.shape[1] == 0:
         return True

@@ -26,7 +26,7 @@ of maximisers are all exact.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -36,7 +36,7 @@ import numpy as np
 from arrangement.certificates.cones import ConeProjection, batch_dual_multipliers, project
 from arrangement.core.errors import InputError, SolverError
 from arrangement.core.linalg import (
-    code_member,
+    CodeTable,
     int_array,
     int_matmul,
     mask_matmul,
@@ -49,14 +49,18 @@ if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
+    "BlockCertificate",
     "Certificate",
     "ChamberExtrema",
     "ExtremePoint",
     "NearMaximiser",
     "certify",
+    "certify_block",
+    "chambers_containing",
     "dual_vector",
     "eta",
     "near_maximisers",
+    "reduce_blocks",
 ]
 
 
@@ -306,9 +310,7 @@ class Certificate:
             arr = self.arrangement
             chamber = arr.regions()[index]
             v = _chamber_vector(arr, self.dual, chamber.signs)
-            pairs = zip(chamber.hyperplane_signs, arr.normals, strict=True)
-            rows = [[s * x for x in nrm] for s, nrm in pairs]
-            res = project([key[1] * x for x in v], rows)
+            res = project([key[1] * x for x in v], chamber_cone_rows(arr, key[0]))
             found = (res.norm_squared, res.direction)
             self.projections[key] = found
         return found
@@ -498,6 +500,30 @@ def _hyperplane_coefficients(
 # the certification
 
 
+def _sign_codes(signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, weights)``: a 64-bit hash of every sign vector and the weight of each column.
+
+    The code of a sign vector is the sum (mod ``2^64``) of random weights of the hyperplanes on
+    whose positive side it lies, so flipping hyperplane ``h`` adds or subtracts its weight.
+    """
+    r, n = signs.shape
+    rng = np.random.default_rng(20260317)
+    weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
+    codes = np.zeros(r, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for lo in range(0, r, _ROW_BLOCK):  # bounded temporaries
+            part = signs[lo : lo + _ROW_BLOCK] > 0
+            codes[lo : lo + _ROW_BLOCK] = np.where(part, weights[None, :], np.uint64(0)).sum(
+                axis=1, dtype=np.uint64
+            )
+    return codes, weights
+
+
+#: Chambers per block of the hashed wall and code computations (temporaries of
+#: ``_ROW_BLOCK x n`` 64-bit words).
+_ROW_BLOCK = 1 << 13
+
+
 def _walls(signs: np.ndarray) -> np.ndarray:
     """Boolean ``(r, n)``: hyperplane ``h`` is a wall (facet) of chamber ``s``.
 
@@ -508,16 +534,17 @@ def _walls(signs: np.ndarray) -> np.ndarray:
     r, n = signs.shape
     if r == 0 or n == 0:
         return np.zeros((r, n), dtype=bool)
-    rng = np.random.default_rng(20260317)
-    weights = np.asarray(rng.integers(1, 2**63, size=n, dtype=np.uint64))
-    pos = signs > 0
+    codes, weights = _sign_codes(signs)
+    table = CodeTable(codes)
+    walls = np.zeros((r, n), dtype=bool)
     with np.errstate(over="ignore"):
-        codes: np.ndarray = np.where(pos, weights[None, :], np.uint64(0)).sum(
-            axis=1, dtype=np.uint64
-        )
-        delta = np.where(pos, np.uint64(0) - weights, weights)
-        flipped = codes.reshape(r, 1) + delta
-    return code_member(codes, flipped)
+        for lo in range(0, r, _ROW_BLOCK):
+            part = signs[lo : lo + _ROW_BLOCK] > 0
+            flipped = codes[lo : lo + _ROW_BLOCK, None] + np.where(
+                part, np.uint64(0) - weights, weights
+            )
+            walls[lo : lo + _ROW_BLOCK] = table.index(flipped) >= 0
+    return walls
 
 
 def chamber_walls(arr: Arrangement) -> np.ndarray:
@@ -527,6 +554,83 @@ def chamber_walls(arr: Arrangement) -> np.ndarray:
     )
 
 
+def chamber_tree(arr: Arrangement) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A breadth-first spanning tree of the chamber graph, cached on ``arr``.
+
+    Returns ``(order, parent, hyperplane, levels)``: the chambers in breadth-first order from
+    chamber 0, and for each chamber its parent in the tree and the hyperplane crossed from the
+    parent (``-1`` for the root); ``levels`` holds the start of every depth in ``order``
+    (and ``len(order)`` last). Every edge is checked exactly: parent and child differ in the
+    sign of that hyperplane and in no other. Chambers not reached (none, for a connected chamber
+    graph) are missing from ``order``.
+
+    A quantity that changes by a known amount across each hyperplane (the chamber vectors
+    ``v_s`` of a dual vector) is then accumulated along the tree in ``O(r D)``.
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        signs = np.asarray(arr.regions().hyperplane_signs)
+        r, n = signs.shape
+        parent = np.full(r, -1, dtype=np.intp)
+        hyper = np.full(r, -1, dtype=np.intp)
+        if r == 0:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, parent, hyper, np.zeros(1, dtype=np.intp)
+        codes, weights = _sign_codes(signs)
+        table = CodeTable(codes)
+        wall_idx, wall_sign = chamber_wall_layout(arr)
+        seen = np.zeros(r, dtype=bool)
+        seen[0] = True
+        frontier = np.zeros(1, dtype=np.intp)
+        order = [frontier]
+        levels = [0, 1]
+        while len(frontier):
+            hs = wall_idx[frontier]
+            sg = wall_sign[frontier]
+            with np.errstate(over="ignore"):
+                delta = np.where(sg > 0, np.uint64(0) - weights[hs], weights[hs])
+                nb = table.index(codes[frontier][:, None] + delta)
+            ok = (sg != 0) & (nb >= 0)
+            rows, cols = np.nonzero(ok)
+            child = nb[rows, cols]
+            fresh = ~seen[child]
+            rows, cols, child = rows[fresh], cols[fresh], child[fresh]
+            child, first = np.unique(child, return_index=True)
+            par = frontier[rows[first]]
+            h = hs[rows[first], cols[first]]
+            # exact check of every edge: the signs differ in h and nowhere else
+            diff = signs[child] != signs[par]
+            good = (diff.sum(axis=1) == 1) & diff[np.arange(len(child)), h]
+            child, par, h = child[good], par[good], h[good]
+            seen[child] = True
+            parent[child] = par
+            hyper[child] = h
+            frontier = child.astype(np.intp)
+            if len(frontier):
+                order.append(frontier)
+                levels.append(levels[-1] + len(frontier))
+        return np.concatenate(order), parent, hyper, np.asarray(levels, dtype=np.intp)
+
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = arr._cached(
+        "chamber_tree", build
+    )
+    return out
+
+
+def chamber_cone_rows(arr: Arrangement, index: int) -> list[list[int]]:
+    """The rows ``G`` of the closed chamber ``K = {theta : G theta >= 0}``: its signed walls.
+
+    Only the walls (:func:`chamber_walls`) are listed; the other hyperplanes are implied by
+    them on the chamber, so the cone is the same and exact projections onto it are cheaper.
+    """
+    wall_idx, wall_sign = chamber_wall_layout(arr)
+    return [
+        [int(s) * x for x in arr.normals[int(h)]]
+        for h, s in zip(wall_idx[index].tolist(), wall_sign[index].tolist(), strict=True)
+        if s != 0
+    ]
+
+
 def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(wall_idx, wall_sign)``: the walls of every chamber in increasing hyperplane order.
 
@@ -534,10 +638,15 @@ def _wall_layout(signs: np.ndarray, walls: np.ndarray) -> tuple[np.ndarray, np.n
     ``wall_sign[s, f]`` the chamber's sign on it (``0`` marks padding).
     """
     r, n = signs.shape
-    width = int(walls.sum(axis=1).max()) if r and n else 0
-    order = np.argsort(~walls, axis=1, kind="stable")[:, :width]
-    is_wall = np.take_along_axis(walls, order, axis=1)
-    wall_sign = np.where(is_wall, np.take_along_axis(signs, order, axis=1), 0).astype(np.int8)
+    counts = walls.sum(axis=1) if r and n else np.zeros(r, dtype=np.int64)
+    width = int(counts.max()) if r and n else 0
+    rows, hyper = np.nonzero(walls)  # row-major: increasing h within each chamber
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]]) if r else np.zeros(0, np.int64)
+    col = np.arange(len(rows)) - start[rows]
+    order = np.zeros((r, width), dtype=np.intp)  # padding: hyperplane 0 with sign 0
+    wall_sign = np.zeros((r, width), dtype=np.int8)
+    order[rows, col] = hyper
+    wall_sign[rows, col] = signs[rows, hyper]
     return order, wall_sign
 
 
@@ -677,8 +786,11 @@ def _fast_below(
     q = pr.q
     log_q = q.bit_length() - 1 + math.log2(q / (1 << (q.bit_length() - 1))) if q > 0 else 0.0
     vint = pr.vint[ids]
-    with np.errstate(all="ignore"):
+    try:
         vf = _to_float(vint, q)
+    except OverflowError:  # beyond the float range: the caller decides in Python integers
+        return np.zeros(b, dtype=bool)
+    with np.errstate(all="ignore"):
         mu = np.maximum(mu, 0.0)
         resid = vf + np.einsum("bf,bfd->bd", mu, g)
         tiny = 2.0**-1000
@@ -715,6 +827,7 @@ def _fast_below(
     root = np.floor(np.sqrt(sq.astype(float))).astype(np.int64)
     for _ in range(3):  # an integer upper bound on sqrt(sq), checked in integers
         root += root * root < sq
+    ok &= root * root >= sq
     c = np.where(j < 0, math.isqrt(dim - 1) + 1, 0)  # >= sqrt(D) where V was rounded
     lhs = (root + c) ** 2
     limit = 2**63 - 1
@@ -815,13 +928,117 @@ def certify(
     tolerance = None if tol is None else as_fraction(tol, source="tol")
     if tolerance is not None and not 0 <= tolerance < 1:
         raise InputError(f"the tolerance must satisfy 0 <= tol < 1, got {fraction_str(tolerance)}")
-    floor = None if tolerance is None else (1 - tolerance) ** 2
     regions = arr.regions()
     signs = np.asarray(regions.hyperplane_signs)
-    r, n = signs.shape
+    block = certify_block(
+        arr,
+        p,
+        signs,
+        np.asarray(regions.witnesses),
+        iterations=iterations,
+        rounds=rounds,
+        tolerance=tolerance,
+        start=start,
+        layout=chamber_wall_layout(arr),
+    )
+    return reduce_blocks(
+        arr,
+        p,
+        [block],
+        chambers_containing(signs),
+        tolerance=tolerance,
+        projections=block.projections,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockCertificate:
+    """What certifying one block of chambers gives, ready for :func:`reduce_blocks`.
+
+    Attributes
+    ----------
+    best : Fraction
+        The largest ``||P_{K_s}(sigma v_s)||^2`` over the block's chambers and both signs
+        ``sigma`` (``0`` for an empty block): the block's ``sup |eta|^2``, exactly.
+    points : tuple of tuple
+        ``(sign, direction, eta^2)`` for every exact peak with a direction whose value is the
+        block's ``best``, or (with a tolerance) at least ``(1 - tol)^2``: every point that can
+        be reported after the reduction.
+    n_exact_chambers : int
+        Chambers of the block that took the exact path.
+    n_exact_projections : int
+        Exact projections computed in the block.
+    projections : dict
+        ``(chamber, sigma) -> (value_squared, direction)`` of every exact projection, chambers
+        numbered within the block.
+    """
+
+    best: Fraction
+    points: tuple[tuple[int, tuple[int, ...], Fraction], ...]
+    n_exact_chambers: int
+    n_exact_projections: int
+    projections: dict[tuple[int, int], tuple[Fraction, tuple[int, ...] | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+
+def certify_block(
+    arrangement: Arrangement,
+    dual: tuple[Fraction, ...],
+    signs: np.ndarray,
+    witnesses: np.ndarray,
+    /,
+    *,
+    iterations: int = 15,
+    rounds: int = 4,
+    tolerance: Fraction | None = None,
+    cone: int = 0,
+    start: np.ndarray | None = None,
+    layout: tuple[np.ndarray, np.ndarray] | None = None,
+) -> BlockCertificate:
+    """Certify a block of chambers: each one's exact peaks of ``eta`` and ``-eta``, pruned.
+
+    The body of :func:`certify`, which calls it once with every chamber; a partitioned run
+    (:mod:`arrangement.distributed`) calls it once per cone and combines the blocks with
+    :func:`reduce_blocks`. The walls of a chamber are found among the chambers of the block
+    (:func:`_walls`); for a block that is a cone ``{s : s_h = c_h for h < cone}`` the first
+    ``cone`` hyperplanes are added as walls of every chamber (a chamber's neighbour across one
+    of them lies in another cone; a spurious wall is a valid inequality, so it changes nothing).
+
+    Parameters
+    ----------
+    arrangement : Arrangement
+    dual : tuple of Fraction
+        ``p`` (checked by :func:`dual_vector`).
+    signs : numpy.ndarray
+        ``int8`` hyperplane sign vectors of the block's chambers, shape ``(r, n)``.
+    witnesses : numpy.ndarray
+        An integer point inside each chamber, shape ``(r, D)``.
+    iterations, rounds, start : optional
+        As for :func:`certify` (performance only).
+    tolerance : Fraction, optional
+        Also keep every peak with ``eta^2 >= (1 - tolerance)^2``.
+    cone : int, optional
+        The number of leading hyperplanes that bound the block (``0``: all chambers).
+    layout : tuple of numpy.ndarray, optional
+        The walls of the block's chambers (:func:`_wall_layout`), if already known (then
+        ``cone`` is not used).
+
+    Returns
+    -------
+    BlockCertificate
+    """
+    arr = arrangement
+    p = dual
+    floor = None if tolerance is None else (1 - tolerance) ** 2
+    r = signs.shape[0]
     dim = arr.dimension
     normals = arr.normal_matrix()
-    pr = _problems(arr, p, signs, normals, layout=chamber_wall_layout(arr))
+    if layout is None:
+        walls = _walls(signs)
+        walls[:, :cone] = True
+        layout = _wall_layout(signs, walls)
+    pr = _problems(arr, p, signs, normals, layout=layout)
     width = pr.wall_idx.shape[1]
 
     alive = np.flatnonzero((pr.vint != 0).any(axis=1))  # exact: v = 0 projects to 0
@@ -829,7 +1046,7 @@ def certify(
     try:
         vf = _to_float(pr.vint, pr.q)
         nf = normals.astype(float)
-        wit = np.asarray(regions.witnesses, dtype=float).reshape(r, dim)
+        wit = np.asarray(witnesses, dtype=float).reshape(r, dim)
         with np.errstate(all="ignore"):
             wit /= np.maximum(np.linalg.norm(wit, axis=1), 1e-300)[:, None]
             scale_ok = bool(np.isfinite(vf).all() and np.isfinite(wit).all())
@@ -927,28 +1144,100 @@ def certify(
                 continue
             exact_path(k)
 
-    maximisers = _maximisers(arr, p, signs, pr, results, best)
+    points = tuple(
+        (int(pr.sigma[k]), res.direction, res.norm_squared)
+        for k, res in results
+        if res.direction is not None
+        and res.norm_squared > 0
+        and (res.norm_squared == best or (floor is not None and res.norm_squared >= floor))
+    )
+    chambers_exact = {int(pr.chamber[k]) for k, _ in results}
+    projections = {
+        (int(pr.chamber[k]), int(pr.sigma[k])): (res.norm_squared, res.direction)
+        for k, res in results
+    }
+    return BlockCertificate(best, points, len(chambers_exact), len(results), projections)
+
+
+def reduce_blocks(
+    arrangement: Arrangement,
+    dual: tuple[Fraction, ...],
+    blocks: Sequence[BlockCertificate],
+    chambers_of: Callable[[tuple[int, ...]], tuple[int, ...]],
+    /,
+    *,
+    tolerance: Fraction | None = None,
+    projections: dict[tuple[int, int], tuple[Fraction, tuple[int, ...] | None]] | None = None,
+) -> Certificate:
+    """Combine the blocks of a partition of the chambers into the certificate of all of them.
+
+    ``sup |eta|^2`` is the largest block value; the maximisers are the points that reach it
+    (every chamber whose closure holds a maximiser peaks there, so each block that contains
+    such a chamber reports the point); near-maximisers likewise. Each point is checked exactly
+    against the definition of ``eta``.
+
+    Parameters
+    ----------
+    arrangement : Arrangement
+    dual : tuple of Fraction
+    blocks : sequence of BlockCertificate
+        One per block; the blocks partition the chambers.
+    chambers_of : callable
+        ``chambers_of(face)``: the indices of the chambers whose closure holds the relatively
+        open face with hyperplane signs ``face`` (:func:`chambers_containing` for a sign array).
+    tolerance : Fraction, optional
+        The tolerance the blocks were certified with.
+    projections : dict, optional
+        :attr:`Certificate.projections`, keyed by the indices of ``arrangement.regions()``
+        (only a single block that holds every chamber has them).
+    """
+    arr, p = arrangement, dual
+    best = max((b.best for b in blocks), default=Fraction(0))
+    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
+    if best > 0:
+        for b in blocks:
+            for sgn, direction, value in b.points:
+                if value == best:
+                    found[(sgn, direction)] = best
+    maximisers = _points(arr, p, chambers_of, found)
     near: tuple[NearMaximiser, ...] = ()
-    if floor is not None:
-        level: dict[tuple[int, tuple[int, ...]], Fraction] = {}
-        for k, res in results:
-            if res.direction is not None and res.norm_squared > 0 and res.norm_squared >= floor:
-                level[(int(pr.sigma[k]), res.direction)] = res.norm_squared
-        pts = _points(arr, p, signs, level)
+    if tolerance is not None:
+        floor = (1 - tolerance) ** 2
+        level = {
+            (sgn, direction): value
+            for b in blocks
+            for sgn, direction, value in b.points
+            if value >= floor
+        }
+        pts = _points(arr, p, chambers_of, level)
         near = tuple(
             sorted(
                 (NearMaximiser(e, level[(e.sign, e.direction)]) for e in pts),
                 key=lambda m: (-m.value_squared, -m.point.sign, m.point.direction),
             )
         )
-    chambers_exact = {int(pr.chamber[k]) for k, _ in results}
-    projections = {
-        (int(pr.chamber[k]), int(pr.sigma[k])): (res.norm_squared, res.direction)
-        for k, res in results
-    }
     return Certificate(
-        arr, p, best, maximisers, len(chambers_exact), len(results), tolerance, near, projections
+        arr,
+        p,
+        best,
+        maximisers,
+        sum(b.n_exact_chambers for b in blocks),
+        sum(b.n_exact_projections for b in blocks),
+        tolerance,
+        near,
+        {} if projections is None else projections,
     )
+
+
+def chambers_containing(signs: np.ndarray) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
+    """``face -> indices of the rows of signs whose closed chamber holds the face``."""
+
+    def of(face: tuple[int, ...]) -> tuple[int, ...]:
+        nz = np.flatnonzero(np.asarray(face) != 0)
+        key = np.asarray(face, dtype=np.int8)[nz]
+        return tuple(int(c) for c in np.flatnonzero((signs[:, nz] == key[None, :]).all(axis=1)))
+
+    return of
 
 
 _CHUNK = 1 << 13
@@ -1048,27 +1337,10 @@ def _problems(
     return _Problems(both, sigma, np.concatenate([vint, -vint]), q, order, wall_sign, normals)
 
 
-def _maximisers(
-    arr: Arrangement,
-    p: tuple[Fraction, ...],
-    signs: np.ndarray,
-    pr: _Problems,
-    results: list[tuple[int, ConeProjection]],
-    best: Fraction,
-) -> tuple[ExtremePoint, ...]:
-    if best == 0:
-        return ()
-    found: dict[tuple[int, tuple[int, ...]], Fraction] = {}
-    for k, res in results:
-        if res.norm_squared == best and res.direction is not None:
-            found[(int(pr.sigma[k]), res.direction)] = best
-    return _points(arr, p, signs, found)
-
-
 def _points(
     arr: Arrangement,
     p: tuple[Fraction, ...],
-    signs: np.ndarray,
+    chambers_of: Callable[[tuple[int, ...]], tuple[int, ...]],
     found: dict[tuple[int, tuple[int, ...]], Fraction],
 ) -> tuple[ExtremePoint, ...]:
     """The points ``(sign, direction) -> eta^2`` with their faces, each checked exactly."""
@@ -1081,9 +1353,6 @@ def _points(
             raise SolverError(f"internal check failed for the maximiser {direction}")
         face = arr.hyperplane_signs_of(direction)
         row_signs = arr.signs_of(direction)
-        nz = np.flatnonzero(np.asarray(face) != 0)
-        key = np.asarray(face, dtype=np.int8)[nz]
-        chambers = np.flatnonzero((signs[:, nz] == key[None, :]).all(axis=1))
         out.append(
             ExtremePoint(
                 sign=sgn,
@@ -1093,7 +1362,7 @@ def _points(
                 pattern=tuple(i for i, s in enumerate(row_signs) if s > 0),
                 interior=all(s != 0 for s in face),
                 zero_set=tuple(i for i, s in enumerate(row_signs) if s == 0),
-                chambers=tuple(int(c) for c in chambers),
+                chambers=chambers_of(face),
             )
         )
     return tuple(out)

@@ -26,6 +26,7 @@ Any ``mu >= 0`` gives the exact upper bound ``||P_K(v)||^2 <= ||v + G^T mu||^2``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -33,7 +34,13 @@ from fractions import Fraction
 import numpy as np
 
 from arrangement.core.errors import InputError, SolverError
-from arrangement.core.linalg import primitive, row_scale, scaled_floats
+from arrangement.core.linalg import (
+    fmpq_matrix,
+    primitive,
+    row_scale,
+    scaled_floats,
+    to_fraction,
+)
 
 __all__ = [
     "ConeProjection",
@@ -85,25 +92,6 @@ def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b, strict=True)), Fraction(0))
 
 
-def _solve_square(a: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
-    """Solve a non-singular square system exactly by Gauss-Jordan elimination."""
-    k = len(b)
-    m = [row[:] + [rhs] for row, rhs in zip(a, b, strict=True)]
-    for col in range(k):
-        piv = next((r for r in range(col, k) if m[r][col] != 0), None)
-        if piv is None:  # pragma: no cover - callers only pass independent rows
-            raise SolverError("singular Gram matrix in the exact projection")
-        m[col], m[piv] = m[piv], m[col]
-        inv = 1 / m[col][col]
-        pivot_row = [x * inv for x in m[col]]
-        m[col] = pivot_row
-        for r in range(k):
-            f = m[r][col]
-            if r != col and f != 0:
-                m[r] = [x - f * y for x, y in zip(m[r], pivot_row, strict=True)]
-    return [m[r][k] for r in range(k)]
-
-
 def _independent_subset(rows: Sequence[Sequence[Fraction]], order: Sequence[int]) -> list[int]:
     """Greedily pick, in the given order, indices of linearly independent rows."""
     basis: list[tuple[int, list[Fraction]]] = []  # (pivot column, row with 1 at the pivot)
@@ -137,14 +125,35 @@ def _least_squares(
     rows = [g[i] for i in passive]
     if not rows:
         return [], list(v)
-    gram = [[_dot(a, b) for b in rows] for a in rows]
-    rhs = [-_dot(a, v) for a in rows]
-    z = _solve_square(gram, rhs)
-    r = list(v)
-    for zi, row in zip(z, rows, strict=True):
-        if zi != 0:
-            r = [x + zi * y for x, y in zip(r, row, strict=True)]
+    # one exact solve of the Gram system in python-flint (C), several times faster than
+    # Fraction arithmetic; the results come back as Fractions
+    gb = fmpq_matrix(rows)
+    vv = fmpq_matrix([[x] for x in v])
+    z_mat = (gb * gb.transpose()).solve(-(gb * vv))
+    r_mat = vv + gb.transpose() * z_mat
+    z = [to_fraction(z_mat[i, 0]) for i in range(len(rows))]
+    r = [to_fraction(r_mat[i, 0]) for i in range(len(v))]
     return z, r
+
+
+def _signs_of_products(g: Sequence[Vector], r: Sequence[Fraction]) -> list[int]:
+    """The signs of ``<g_i, r>`` for every row, in integer arithmetic.
+
+    ``r`` is brought to one common denominator and each row to its own (positive factors
+    change no sign), so every product is a sum of Python-integer products.
+    """
+    den = 1
+    for x in r:
+        den = den * x.denominator // math.gcd(den, x.denominator)
+    rr = [x.numerator * (den // x.denominator) for x in r]
+    out = []
+    for row in g:
+        rd = 1
+        for x in row:
+            rd = rd * x.denominator // math.gcd(rd, x.denominator)
+        total = sum(x.numerator * (rd // x.denominator) * y for x, y in zip(row, rr, strict=True))
+        out.append((total > 0) - (total < 0))
+    return out
 
 
 def _finish(
@@ -157,7 +166,7 @@ def _finish(
         active = tuple(range(m))
         direction = None
     else:
-        active = tuple(i for i in range(m) if _dot(g[i], pt) == 0)
+        active = tuple(i for i, sg in enumerate(_signs_of_products(g, pt)) if sg == 0)
         direction = primitive(pt)
     mult = tuple(mu.get(i, Fraction(0)) for i in range(m))
     return ConeProjection(pt, nsq, active, direction, mult, accepted)
@@ -169,7 +178,7 @@ def _check(v: Vector, g: Sequence[Vector], order: Sequence[int]) -> ConeProjecti
     z, r = _least_squares(v, g, basis)
     if any(zi < 0 for zi in z):
         return None
-    if any(_dot(row, r) < 0 for row in g):
+    if any(sg < 0 for sg in _signs_of_products(g, r)):
         return None
     mu = {i: zi for i, zi in zip(basis, z, strict=True) if zi != 0}
     return _finish(v, g, mu, r, True)

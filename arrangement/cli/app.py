@@ -150,6 +150,7 @@ _COMMAND_MODULES = (
     "arrangement.cli.lattice",
     "arrangement.cli.certificate",
     "arrangement.cli.solve",
+    "arrangement.cli.predict",
     "arrangement.cli.network",
     "arrangement.cli.plot",
     "arrangement.cli.completion",
@@ -375,6 +376,54 @@ def size_check(arr: Arrangement, args: argparse.Namespace, *, held: bool = True)
         sys.stderr.write(f"{PROG}: {est.describe()}\n")
         sys.stderr.flush()
     return est.chambers
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--workers K`` / ``--scheduler ADDRESS``: run cone by cone on Dask (one of them)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        metavar="K",
+        help=f"{verb} cone by cone on a local Dask cluster of K processes",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help=f"{verb} cone by cone on the Dask cluster whose scheduler is at ADDRESS "
+        "(e.g. tcp://host:8786)",
+    )
+
+
+def parse_workers(text: str | None) -> int | None:
+    """The value of ``--workers``: a positive integer, or ``None`` when not given."""
+    if text is None:
+        return None
+    try:
+        k = int(text)
+    except ValueError:
+        k = 0
+    if k < 1:
+        raise InputError(f"--workers must be a positive integer, got {text!r}")
+    return k
+
+
+def wants_cluster(args: argparse.Namespace) -> bool:
+    """Whether ``--workers`` or ``--scheduler`` was given (``--workers`` checked)."""
+    return parse_workers(args.workers) is not None or args.scheduler is not None
+
+
+@contextlib.contextmanager
+def cluster_client(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask client asked for by ``--workers`` / ``--scheduler`` (``None``: serial)."""
+    workers = parse_workers(args.workers)
+    if workers is None and args.scheduler is None:
+        yield None
+        return
+    from arrangement.distributed.partition import connect, local_client
+
+    ctx = local_client(workers) if workers is not None else connect(args.scheduler)
+    with ctx as client:
+        yield client
 
 
 def load_arrangement(

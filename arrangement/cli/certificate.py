@@ -14,12 +14,16 @@ from typing import Any
 
 from arrangement.cli.app import (
     EXIT_OK,
+    add_cluster_arguments,
     add_dataset_arguments,
     add_output_arguments,
+    cluster_client,
     emit_json,
     load_arrangement,
     open_output,
+    size_check,
     subcommand,
+    wants_cluster,
 )
 from arrangement.core.errors import InputError
 from arrangement.core.io import load_dataset, load_vector
@@ -102,6 +106,7 @@ def _certify_args(parser: argparse.ArgumentParser) -> None:
         help="also report validity up to EPS (sup |eta| <= 1 + EPS) and every point where eta "
         "peaks on a closed chamber with |eta| >= 1 - EPS; 0 < EPS < 1, read exactly (e.g. 1e-9)",
     )
+    add_cluster_arguments(parser, "certify")
     add_output_arguments(parser)
 
 
@@ -111,17 +116,22 @@ def _certify_args(parser: argparse.ArgumentParser) -> None:
     configure=_certify_args,
     description="Evaluate eta_p(theta) = sum_i p_i relu(<theta, (x_i, 1)>) chamber by chamber: "
     "the exact sup |eta|^2, the verdict |eta| <= 1, every extreme point with its activation "
-    "pattern, the support bounds and the exact uniqueness test.",
+    "pattern, the support bounds and the exact uniqueness test. With --workers or --scheduler "
+    "each cone of chambers is certified on its own (its sup and extreme points), then reduced: "
+    "the same verdict and points; chamber numbers then follow the cones.",
 )
 def _certify(args: argparse.Namespace) -> int:
     from arrangement.certificates.bounds import uniqueness
     from arrangement.certificates.certificate import certify
     from arrangement.certificates.precertificate import nondegeneracy
 
+    cluster = wants_cluster(args)  # a bad --workers is refused before any reading
     tol = None if args.tol is None else as_fraction(args.tol, source="--tol")
     if tol is not None and not 0 < tol < 1:
         raise InputError(f"--tol must be in (0, 1), got {args.tol}")
-    dataset, arr = load_arrangement(args)
+    dataset, arr = load_arrangement(args, chambers=not cluster)
+    if cluster:
+        size_check(arr, args, held=False)  # each worker holds one cone at a time
     dual = load_vector(args.dual, length=arr.n_points, name="dual")
     lam = None if args.lam is None else as_fraction(args.lam, source="--lam")
     if lam is not None and lam <= 0:
@@ -131,7 +141,13 @@ def _certify(args: argparse.Namespace) -> int:
             "--lam needs labels: the file has no 'y' column (or name one with --label-column)",
             source=dataset.source,
         )
-    cert = certify(arr, dual, tol=tol)
+    if cluster:
+        from arrangement.distributed.partition import certify_distributed
+
+        with cluster_client(args) as client:
+            cert = certify_distributed(arr, dual, client, tol=tol)
+    else:
+        cert = certify(arr, dual, tol=tol)
     rec = cert.to_dict()
     report = nondegeneracy(cert)
     rec["nondegeneracy"] = report.to_dict()

@@ -6,7 +6,6 @@ They register themselves with :func:`arrangement.cli.app.subcommand` when import
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import sys
@@ -19,16 +18,20 @@ from arrangement.cli.app import (
     EXIT_OK,
     PROG,
     UsageError,
+    add_cluster_arguments,
     add_dataset_arguments,
     add_output_arguments,
+    cluster_client,
     emit_json,
     enumeration_budget,
     exact_json,
     load_arrangement,
     open_output,
+    parse_workers,
     same_file,
     size_check,
     subcommand,
+    wants_cluster,
 )
 from arrangement.core.errors import InputError
 from arrangement.core.io import Dataset
@@ -48,26 +51,35 @@ __all__ = ["stats_record"]
 _STATS_BOUNDS = ("per_sign", "total")
 
 
-def stats_record(dataset: Dataset, arr: Arrangement) -> dict[str, Any]:
-    """Collect the numbers printed by ``arrangement stats`` in a JSON-ready dict."""
+def stats_record(dataset: Dataset, arr: Arrangement, *, held: bool = True) -> dict[str, Any]:
+    """Collect the numbers printed by ``arrangement stats`` in a JSON-ready dict.
+
+    Without ``held`` (a partitioned run: the chambers were counted cone by cone and are not in
+    memory) only what needs no chamber set is computed: ``f_vector`` and ``graph`` are
+    ``None`` and ``checks`` holds the count identities only.
+    """
     from arrangement.certificates.bounds import support_bounds
     from arrangement.geometry.faces import f_vector as faces_f_vector
     from arrangement.geometry.graph import graph_summary
-    from arrangement.geometry.invariants import check_invariants
+    from arrangement.geometry.invariants import check_count_invariants, check_invariants
     from arrangement.geometry.lattice import flats
 
     n_regions = arr.n_regions
     with Progress(None, "intersection lattice: flats found") as bar:
         flats(arr, progress=bar)
-    with Progress(None, "faces: flats done") as bar:
-        f_vector = [int(f) for f in faces_f_vector(arr, progress=bar)]
+    f_vector: list[int] | None = None
+    graph: dict[str, Any] | None = None
+    if held:
+        with Progress(None, "faces: flats done") as bar:
+            f_vector = [int(f) for f in faces_f_vector(arr, progress=bar)]
     poly = arr.characteristic_polynomial()
     coeffs = [int(c) for c in reversed(poly.all_coeffs())]  # ascending powers of t
     coeffs += [0] * (arr.dimension + 1 - len(coeffs))
-    with Progress(None, "chamber graph: hyperplanes done") as bar:
-        graph = graph_summary(arr, progress=bar)
+    if held:
+        with Progress(None, "chamber graph: hyperplanes done") as bar:
+            graph = graph_summary(arr, progress=bar)
     with Progress(None, "exact checks"):
-        checks = check_invariants(arr)
+        checks = check_invariants(arr) if held else check_count_invariants(arr)
     return {
         "n_points": arr.n_points,
         "n_hyperplanes": arr.n_hyperplanes,
@@ -108,6 +120,18 @@ def _poly_str(coeffs: Sequence[int]) -> str:
     return out
 
 
+_NOT_HELD = "not computed: needs every chamber in one process (run without --workers)"
+
+#: The names of the checks in the text output.
+_CHECK_NAMES = {
+    "zaslavsky": "Zaslavsky",
+    "euler": "Euler",
+    "walls": "walls",
+    "antipodal": "antipodes",
+    "cover": "Cover",
+}
+
+
 def _stats_table(rec: dict[str, Any]) -> str:
     g = rec["graph"]
     rows = [
@@ -117,11 +141,16 @@ def _stats_table(rec: dict[str, Any]) -> str:
         ("rank", rec["rank"]),
         ("general position", "yes" if rec["general_position"] else "no"),
         ("chambers r", rec["n_regions"]),
-        ("f-vector (dim 0..D)", ", ".join(map(str, rec["f_vector"]))),
+        (
+            "f-vector (dim 0..D)",
+            _NOT_HELD if rec["f_vector"] is None else ", ".join(map(str, rec["f_vector"])),
+        ),
         ("characteristic polynomial", _poly_str(rec["characteristic_polynomial"])),
         (
             "chamber graph",
-            f"{g['n_nodes']} nodes, {g['n_edges']} edges, diameter {g['diameter']}, "
+            _NOT_HELD
+            if g is None
+            else f"{g['n_nodes']} nodes, {g['n_edges']} edges, diameter {g['diameter']}, "
             f"degree {g['min_degree']}..{g['max_degree']}",
         ),
         (
@@ -134,7 +163,7 @@ def _stats_table(rec: dict[str, Any]) -> str:
     rows.append(
         (
             "exact checks",
-            "Zaslavsky, Euler, walls, antipodes, Cover: all hold"
+            ", ".join(v for k, v in _CHECK_NAMES.items() if k in rec["checks"]) + ": all hold"
             if not failed
             else "FAILED: " + ", ".join(failed),
         )
@@ -151,6 +180,7 @@ def _stats_table(rec: dict[str, Any]) -> str:
 
 def _stats_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser, optional=True)
+    add_cluster_arguments(parser, "count the chambers")
     add_output_arguments(parser)
 
 
@@ -160,11 +190,20 @@ def _stats_args(parser: argparse.ArgumentParser) -> None:
     configure=_stats_args,
     description="Exact counts of the arrangement induced by a dataset: hyperplanes, chambers, "
     "f-vector, characteristic polynomial, chamber graph and the support bound 2(r - 1).\n"
-    "Without FILE, the bundled dataset data/plane_degenerate.csv is used.",
+    "Without FILE, the bundled dataset data/plane_degenerate.csv is used. With --workers or "
+    "--scheduler the chambers are counted cone by cone and never held: the counts that need "
+    "no chamber set are shown (not the f-vector and the chamber graph).",
 )
 def _stats(args: argparse.Namespace) -> int:
-    dataset, arr = load_arrangement(args)
-    rec = stats_record(dataset, arr)
+    cluster = wants_cluster(args)  # a bad --workers is refused before any reading
+    dataset, arr = load_arrangement(args, chambers=not cluster)
+    if cluster:
+        from arrangement.distributed.partition import count_chambers
+
+        size_check(arr, args, held=False)
+        with cluster_client(args) as client:
+            count_chambers(arr, client)  # recorded on arr
+    rec = stats_record(dataset, arr, held=not cluster)
     shown = {**rec, "described": dataset.described}
     with open_output(args.output, input_path=dataset.source) as out:
         if args.json:
@@ -203,44 +242,7 @@ def _regions_args(parser: argparse.ArgumentParser) -> None:
         metavar="OUT",
         help="output file, or directory for parquet (default: stdout)",
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        metavar="K",
-        help="enumerate cone by cone on a local Dask cluster of K processes",
-    )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="enumerate cone by cone on the Dask cluster whose scheduler is at ADDRESS "
-        "(e.g. tcp://host:8786)",
-    )
-
-
-def _workers(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if k < 1:
-        raise InputError(f"--workers must be a positive integer, got {text!r}")
-    return k
-
-
-@contextlib.contextmanager
-def _client(args: argparse.Namespace) -> Iterator[Any]:
-    """The Dask client asked for by ``--workers`` / ``--scheduler`` (``None``: serial)."""
-    workers = _workers(args.workers)
-    if workers is None and args.scheduler is None:
-        yield None
-        return
-    from arrangement.distributed.partition import connect, local_client
-
-    ctx = local_client(workers) if workers is not None else connect(args.scheduler)
-    with ctx as client:
-        yield client
+    add_cluster_arguments(parser, "enumerate")
 
 
 @subcommand(
@@ -256,7 +258,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
 def _regions(args: argparse.Namespace) -> int:
     from arrangement.geometry.stream import check_output_directory
 
-    workers = _workers(args.workers)
+    workers = parse_workers(args.workers)
     if args.format == "parquet":
         if args.output in (None, "-"):
             raise InputError("--format parquet needs an output directory: -o DIR")
@@ -267,7 +269,7 @@ def _regions(args: argparse.Namespace) -> int:
         raise InputError("refusing to overwrite the input file", source=args.output)
     total = size_check(arr, args, held=False)
     del workers
-    with _client(args) as client, Progress(total, "chambers written") as bar:
+    with cluster_client(args) as client, Progress(total, "chambers written") as bar:
         if args.format == "parquet":
             _regions_parquet(arr, client, args.output, bar)
         else:

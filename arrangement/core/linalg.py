@@ -16,6 +16,8 @@ import numpy as np
 
 __all__ = [
     "canonical_rows",
+    "CodeTable",
+    "code_index",
     "code_member",
     "fmpq_matrix",
     "int_array",
@@ -120,23 +122,29 @@ def mask_matmul(mask: np.ndarray, a: np.ndarray) -> np.ndarray:
     """
     r, n = mask.shape
     dim = a.shape[1] if a.ndim == 2 else 0
-    m = np.asarray(mask != 0, dtype=np.float64)
     if n == 0 or dim == 0:
         return np.zeros((r, dim), dtype=np.int64)
     mag = np.abs(a.astype(object))
     column = [sum(int(x) for x in mag[:, k]) for k in range(dim)]
     top = max(column)
     if top < 2**53:
-        return (m @ a.astype(np.float64)).astype(np.int64)
-    sgn = np.where(a.astype(object) < 0, -1, 1)
-    limbs = (int(top).bit_length() + 23) // 24
+        parts = [a.astype(np.float64)]
+    else:
+        sgn = np.where(a.astype(object) < 0, -1, 1)
+        mask24 = (1 << 24) - 1
+        count = (int(top).bit_length() + 23) // 24
+        parts = [(sgn * ((mag >> (24 * k)) & mask24)).astype(np.float64) for k in range(count)]
     fits = top < 2**62
     out: np.ndarray = np.zeros((r, dim), dtype=np.int64 if fits else object)
-    mask24 = (1 << 24) - 1
-    for k in range(limbs):
-        part = (sgn * ((mag >> (24 * k)) & mask24)).astype(np.float64)
-        prod = (m @ part).astype(np.int64)
-        out += (prod << (24 * k)) if fits else prod.astype(object) * (1 << (24 * k))
+    block = 1 << 14  # bounded float copies of the mask
+    for lo in range(0, r, block):
+        m = np.asarray(mask[lo : lo + block] != 0, dtype=np.float64)
+        for k, part in enumerate(parts):
+            prod = (m @ part).astype(np.int64)
+            if fits:
+                out[lo : lo + block] += prod << (24 * k)
+            else:
+                out[lo : lo + block] += prod.astype(object) * (1 << (24 * k))
     return int_array(out) if not fits else out
 
 
@@ -279,46 +287,73 @@ def unit_vector(direction: Sequence[int | Fraction]) -> np.ndarray:
 def code_member(codes: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """Which ``needles`` occur in ``codes`` (both ``uint64`` hash codes), vectorised.
 
-    The codes are sorted into ``2^b >= 2 len(codes)`` buckets by their top ``b`` bits; each
-    needle is compared only with the codes of its own bucket. For uniformly random codes (the
-    sums of random 64-bit weights used to hash sign vectors) a bucket holds about one code, so
-    this costs a few passes over the needles instead of a binary search per needle.
-
-    Parameters
-    ----------
-    codes : numpy.ndarray
-        ``uint64`` array (any order, repeats allowed).
-    needles : numpy.ndarray
-        ``uint64`` array of any shape.
-
-    Returns
-    -------
-    numpy.ndarray
-        Boolean array of the shape of ``needles``.
+    See :func:`code_index`, of which this is ``code_index(codes, needles) >= 0``.
 
     Examples
     --------
     >>> code_member(np.array([5, 9], dtype=np.uint64), np.array([9, 4], dtype=np.uint64)).tolist()
     [True, False]
     """
-    flat = np.ascontiguousarray(needles, dtype=np.uint64).ravel()
-    found = np.zeros(flat.shape, dtype=bool)
-    if len(codes) == 0 or flat.size == 0:
+    out: np.ndarray = code_index(codes, needles) >= 0
+    return out
+
+
+def code_index(codes: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """The position in ``codes`` of every needle (``-1`` when absent), vectorised.
+
+    ``CodeTable(codes).index(needles)``; build the :class:`CodeTable` once to look up many
+    batches.
+
+    Examples
+    --------
+    >>> code_index(np.array([5, 9], dtype=np.uint64), np.array([9, 4], dtype=np.uint64)).tolist()
+    [1, -1]
+    """
+    return CodeTable(codes).index(needles)
+
+
+class CodeTable:
+    """Bucketed lookup of ``uint64`` hash codes.
+
+    The codes are sorted into ``2^b >= 2 len(codes)`` buckets by their top ``b`` bits; each
+    needle is compared only with the codes of its own bucket. For uniformly random codes (the
+    sums of random 64-bit weights used to hash sign vectors) a bucket holds about one code, so
+    a lookup costs a few passes over the needles instead of a binary search per needle.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        ``uint64`` array (any order; with repeats, one of their positions is found).
+    """
+
+    def __init__(self, codes: np.ndarray) -> None:
+        codes = np.asarray(codes, dtype=np.uint64)
+        self._perm = np.argsort(codes, kind="stable")
+        self._table = codes[self._perm]
+        bits = min(max(int(len(codes)).bit_length() + 1, 1), 30)
+        self._shift = np.uint64(64 - bits)
+        self._start = np.searchsorted(
+            self._table >> self._shift, np.arange(2**bits + 1, dtype=np.uint64)
+        )
+
+    def index(self, needles: np.ndarray) -> np.ndarray:
+        """The position in ``codes`` of every needle (``-1`` when absent), shape of ``needles``."""
+        flat = np.ascontiguousarray(needles, dtype=np.uint64).ravel()
+        found = np.full(flat.shape, -1, dtype=np.intp)
+        if len(self._table) == 0 or flat.size == 0:
+            return found.reshape(np.shape(needles))
+        table, start, perm = self._table, self._start, self._perm
+        step = 1 << 16  # slices that stay in cache
+        for lo in range(0, flat.size, step):
+            part = flat[lo : lo + step]
+            hit = found[lo : lo + step]
+            bucket = (part >> self._shift).astype(np.intp)
+            cur = start[bucket]
+            end = start[bucket + 1]
+            act = np.flatnonzero(cur < end)
+            while len(act):
+                same = table[cur[act]] == part[act]
+                hit[act[same]] = perm[cur[act[same]]]
+                cur[act] += 1
+                act = act[(cur[act] < end[act]) & (hit[act] < 0)]
         return found.reshape(np.shape(needles))
-    table = np.sort(np.asarray(codes, dtype=np.uint64))
-    bits = min(max(int(len(table)).bit_length() + 1, 1), 30)
-    shift = np.uint64(64 - bits)
-    start = np.searchsorted(table >> shift, np.arange(2**bits + 1, dtype=np.uint64))
-    step = 1 << 16  # slices that stay in cache
-    for lo in range(0, flat.size, step):
-        part = flat[lo : lo + step]
-        hit = found[lo : lo + step]
-        bucket = (part >> shift).astype(np.intp)
-        cur = start[bucket]
-        end = start[bucket + 1]
-        act = np.flatnonzero(cur < end)
-        while len(act):
-            hit[act] |= table[cur[act]] == part[act]
-            cur[act] += 1
-            act = act[cur[act] < end[act]]
-    return found.reshape(np.shape(needles))

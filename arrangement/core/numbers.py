@@ -44,6 +44,7 @@ __all__ = [
     "ndigits",
     "as_matrix",
     "as_vector",
+    "decimal_str",
     "fraction_str",
     "int_str",
     "looks_numeric",
@@ -442,6 +443,38 @@ def fraction_str(q: Fraction | int) -> str:
     q = Fraction(q)
     num = int_str(q.numerator)
     return num if q.denominator == 1 else f"{num}/{int_str(q.denominator)}"
+
+
+def decimal_str(q: Fraction | int) -> str:
+    """``q`` as an exact decimal when it has one (denominator ``2^a 5^b``), else ``"p/q"``.
+
+    For tables written back for people and spreadsheets: ``14.23`` rather than ``1423/100``;
+    nothing is rounded.
+
+    Examples
+    --------
+    >>> decimal_str(Fraction(1423, 100)), decimal_str(Fraction(-1, 8)), decimal_str(Fraction(1, 3))
+    ('14.23', '-0.125', '1/3')
+    >>> decimal_str(5), decimal_str(Fraction(50, 10))
+    ('5', '5')
+    """
+    q = Fraction(q)
+    den = q.denominator
+    twos = (den & -den).bit_length() - 1
+    rest = den >> twos
+    fives = 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    if rest != 1:
+        return fraction_str(q)
+    places = max(twos, fives)
+    if places == 0:
+        return int_str(q.numerator)
+    scaled = abs(q.numerator) * (10**places // den)
+    digits = str(scaled).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}".rstrip("0").rstrip(".")
+    return ("-" if q < 0 else "") + text
 
 
 #: Beyond this many characters an exact value is too long to read: :func:`readable` says its size.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from arrangement.core.errors import InputError
+from arrangement.core.errors import ArrangementError, InputError
 from arrangement.core.linalg import int_array, primitive, rank, sign
 from arrangement.core.numbers import as_fraction, as_matrix
 
@@ -280,12 +280,40 @@ class Arrangement:
                 weight_names=self.weight_names,
             )
 
-        return self._cached("regions", build)
+        regions: Regions = self._cached("regions", build)
+        counted = self._cache.get("n_regions")
+        if counted is not None and counted != len(regions):
+            raise ArrangementError(
+                f"internal check failed: {len(regions)} chambers, {counted} counted by cones"
+            )
+        return regions
 
     @property
     def n_regions(self) -> int:
-        """The number of chambers ``r``."""
+        """The number of chambers ``r``.
+
+        From the enumeration, or, when the chambers are not held, from a partitioned count
+        recorded by :meth:`record_region_count` (no enumeration then).
+        """
+        if "regions" not in self._cache and "n_regions" in self._cache:
+            return int(self._cache["n_regions"])
         return len(self.regions())
+
+    def record_region_count(self, count: int) -> None:
+        """Record the number of chambers counted elsewhere (cone by cone, on many workers).
+
+        :attr:`n_regions` then answers without enumerating; if the chambers are enumerated
+        later, the two counts must agree.
+
+        Raises
+        ------
+        ArrangementError
+            If the chambers are held and their number differs (a bug, never the data).
+        """
+        held = self._cache.get("regions")
+        if held is not None and len(held) != count:
+            raise ArrangementError(f"internal check failed: {count} != {len(held)} chambers")
+        self._cache["n_regions"] = int(count)
 
     def hyperplane_signs_of(self, theta: Sequence[Any]) -> tuple[int, ...]:
         """Sign vector per hyperplane (entries -1, 0, +1) of the face containing ``theta``.

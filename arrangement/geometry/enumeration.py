@@ -200,21 +200,28 @@ class Plan:
         """Store step ``k``'s restriction data and chambers (computed elsewhere, e.g. a worker).
 
         The sub-plan is not kept: with the chambers of every restriction stored, the cones need
-        only the top level of the plan.
+        only the top level of the plan. A step already stored is kept (the data are
+        cone-independent, so both copies are equal).
         """
+        if k in self._cut:
+            return
         self._steps[k] = (*step, Plan(step[1][:0], self.dim - 1))
         self._cut[k] = cut
 
     def prepare(self) -> Plan:
         """Enumerate and keep the chambers of every restriction (for many cones); return self."""
+        from threadpoolctl import threadpool_limits
+
         if self.dim <= 2:
             return self  # the base case sorts rays directly: there is nothing to share
-        for k in range(1, self.normals.shape[0]):
-            if k not in self._cut:
-                basis, unique, index, orient, _ = self.step(k)
-                self.keep_restriction(
-                    k, (basis, unique, index, orient), self.restriction_chambers(k)
-                )
+        # Small exact float products: BLAS threads would only spin (twice the CPU on 2 cores).
+        with threadpool_limits(limits=1, user_api="blas"):
+            for k in range(1, self.normals.shape[0]):
+                if k not in self._cut:
+                    basis, unique, index, orient, _ = self.step(k)
+                    self.keep_restriction(
+                        k, (basis, unique, index, orient), self.restriction_chambers(k)
+                    )
         return self
 
     @property

@@ -15,7 +15,7 @@ from arrangement.geometry.library import cover_count
 if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
-__all__ = ["check_invariants", "zaslavsky_count"]
+__all__ = ["check_count_invariants", "check_invariants", "zaslavsky_count"]
 
 
 def zaslavsky_count(arr: Arrangement) -> int:
@@ -44,16 +44,36 @@ def check_invariants(arr: Arrangement) -> dict[str, bool]:
     from arrangement.geometry.graph import walls
 
     reg = arr.regions()
-    r = len(reg)
     f = arr.f_vector()
-    chi = arr.characteristic_polynomial()
     keys = {s.tobytes() for s in reg.hyperplane_signs}
+    counts = check_count_invariants(arr)
+    return {
+        "zaslavsky": counts["zaslavsky"],
+        "chi_at_one": counts["chi_at_one"],
+        "euler": sum((-1) ** k * fk for k, fk in enumerate(f)) == (-1) ** arr.dimension,
+        "walls": len(walls(arr)) == (f[arr.dimension - 1] if arr.n_hyperplanes else 0),
+        "antipodal": all((-s).tobytes() in keys for s in reg.hyperplane_signs),
+        "cover": counts["cover"],
+    }
+
+
+def check_count_invariants(arr: Arrangement) -> dict[str, bool]:
+    """The identities of :func:`check_invariants` that need only the number of chambers.
+
+    ``zaslavsky``, ``chi_at_one`` and ``cover``, with ``r = arr.n_regions`` (which may be a
+    count recorded by a partitioned run, so that no chamber needs to be held).
+
+    Examples
+    --------
+    >>> from arrangement import Arrangement
+    >>> check_count_invariants(Arrangement.from_points([[0], [1], [2]]))
+    {'zaslavsky': True, 'chi_at_one': True, 'cover': True}
+    """
+    r = arr.n_regions
+    chi = arr.characteristic_polynomial()
     general = arr.is_general_position()
     return {
         "zaslavsky": zaslavsky_count(arr) == r,
         "chi_at_one": arr.n_hyperplanes == 0 or chi.eval(1) == 0,
-        "euler": sum((-1) ** k * fk for k, fk in enumerate(f)) == (-1) ** arr.dimension,
-        "walls": len(walls(arr)) == (f[arr.dimension - 1] if arr.n_hyperplanes else 0),
-        "antipodal": all((-s).tobytes() in keys for s in reg.hyperplane_signs),
         "cover": (not general) or r == cover_count(arr.n_hyperplanes, arr.dimension - 1),
     }

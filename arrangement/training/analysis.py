@@ -62,17 +62,9 @@ def _snap(
     theta = _project_subspace(q, [*zero_rows, *lineality], arr.dimension)
     if not any(theta):
         theta = _project_subspace(q, lineality, arr.dimension)
-    # the closed cone is cut out by the chamber's walls alone (the other hyperplanes are
-    # implied), so only those rows enter the exact projection
-    from arrangement.certificates.certificate import chamber_wall_layout
+    from arrangement.certificates.certificate import chamber_cone_rows
 
-    wall_idx, wall_sign = chamber_wall_layout(arr)
-    g = [
-        [int(s) * v for v in arr.normals[int(h)]]
-        for h, s in zip(wall_idx[chamber].tolist(), wall_sign[chamber].tolist(), strict=True)
-        if s != 0
-    ]
-    snapped = project(theta, g).point
+    snapped = project(theta, chamber_cone_rows(arr, chamber)).point
     return snapped if any(snapped) else tuple(theta)
 
 

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [
+    "CscMatrix",
     "Model",
+    "csc_from_triplets",
     "build_model",
     "restrict",
     "dual_matrices",
@@ -45,6 +47,59 @@ class Model:
     def m(self) -> int:
         """Dimension of the span ``L`` of the augmented data (columns of the basis)."""
         return int(self.basis.shape[1])
+
+
+@dataclass(frozen=True, slots=True)
+class CscMatrix:
+    """A compressed-sparse-column matrix with the attributes Clarabel reads.
+
+    Clarabel's Python interface takes any object with scipy's CSC attributes (``shape``,
+    ``indptr``, ``indices``, ``data``, ``nnz`` and the canonical-format flags); this one is built
+    with numpy alone (:func:`csc_from_triplets`), so a solve does not pay for importing
+    ``scipy.sparse`` (about 0.25 s). ``tests/test_training.py`` checks it against scipy's.
+    """
+
+    shape: tuple[int, int]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    has_canonical_format: bool = True
+    has_sorted_indices: bool = True
+
+    @property
+    def nnz(self) -> int:
+        """Number of stored entries."""
+        return int(len(self.data))
+
+    def toarray(self) -> np.ndarray:
+        """The dense matrix (for tests and small checks)."""
+        out = np.zeros(self.shape)
+        cols = np.repeat(np.arange(self.shape[1]), np.diff(self.indptr))
+        np.add.at(out, (self.indices, cols), self.data)
+        return out
+
+
+def csc_from_triplets(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
+) -> CscMatrix:
+    """The CSC matrix with entries ``vals`` at ``(rows, cols)``, repeated positions summed.
+
+    Like ``scipy.sparse.csc_matrix((vals, (rows, cols)), shape)``: row indices sorted within each
+    column, duplicates summed, explicit zeros kept.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    vals = np.asarray(vals, dtype=float)
+    order = np.lexsort((rows, cols))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    if len(vals):
+        key = cols * max(shape[0], 1) + rows
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        vals = np.add.reduceat(vals, first)
+        rows, cols = rows[first], cols[first]
+    indptr = np.zeros(shape[1] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cols, minlength=shape[1]), out=indptr[1:])
+    return CscMatrix((int(shape[0]), int(shape[1])), indptr, rows, vals)
 
 
 def build_model(arr: Arrangement) -> Model:
@@ -113,10 +168,9 @@ def _block_layout(model: Model, offset: int) -> np.ndarray:
 
 def primal_matrices(
     model: Model, y: np.ndarray, lam: float | None
-) -> tuple[sp.csc_matrix, np.ndarray, sp.csc_matrix, np.ndarray, list[Any], int]:
+) -> tuple[CscMatrix, np.ndarray, CscMatrix, np.ndarray, list[Any], int]:
     """Clarabel data ``(P, q, A, b, cones, offset)`` of the reformulated ``P_lam`` / ``P_0``."""
     import clarabel
-    import scipy.sparse as sp
 
     n_rows = y.shape[0]
     m = model.m
@@ -163,19 +217,19 @@ def primal_matrices(
     vals.append(-np.ones(soc_rows.size))
     row += soc_rows.size
 
-    a = sp.csc_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(row, n_var)
+    a = csc_from_triplets(
+        np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), (row, n_var)
     )
     b = np.concatenate([b_eq, np.zeros(row - n_rows)])
     q = np.zeros(n_var)
     if lam is not None:
         q[tcol] = lam
-        p = sp.csc_matrix(
-            (np.ones(n_rows), (np.arange(n_rows), np.arange(n_rows))), shape=(n_var, n_var)
-        )
+        diag = np.arange(n_rows)
+        p = csc_from_triplets(diag, diag, np.ones(n_rows), (n_var, n_var))
     else:
         q[tcol] = 1.0
-        p = sp.csc_matrix((n_var, n_var))
+        empty = np.zeros(0, dtype=np.int64)
+        p = csc_from_triplets(empty, empty, np.zeros(0), (n_var, n_var))
     cones: list[Any] = [clarabel.ZeroConeT(n_rows)]
     if n_nonneg:
         cones.append(clarabel.NonnegativeConeT(n_nonneg))

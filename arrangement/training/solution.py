@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -651,7 +652,7 @@ def save_solution(sol: Solution, path: Any, *, fingerprint: str) -> None:
         fh.write(json.dumps(record, indent=2) + "\n")
 
 
-def load_solution(path: Any, *, fingerprint: str | None = None) -> Solution:
+def load_solution(path: Any, *, fingerprint: str | Sequence[str] | None = None) -> Solution:
     """Read a solution saved by :func:`save_solution` (atoms, objective, dual, scaling).
 
     The exact certificate analysis is not stored: ``certificate`` is ``None`` on the result
@@ -661,8 +662,8 @@ def load_solution(path: Any, *, fingerprint: str | None = None) -> Solution:
     Raises
     ------
     InputError
-        If the file is not a saved solution, or ``fingerprint`` is given and the solution
-        belongs to other data.
+        If the file is not a saved solution, or ``fingerprint`` is given (one, or several
+        that are all accepted) and the solution belongs to other data.
     """
     import json
 
@@ -679,7 +680,8 @@ def load_solution(path: Any, *, fingerprint: str | None = None) -> Solution:
         raise InputError(
             f"not a solution file of this tool (no format {SOLUTION_FORMAT!r})", source=source
         )
-    if fingerprint is not None and rec.get("fingerprint") != fingerprint:
+    allowed = [fingerprint] if isinstance(fingerprint, str) else fingerprint
+    if allowed is not None and rec.get("fingerprint") not in allowed:
         raise InputError(
             "this solution belongs to other data (the data fingerprint differs)", source=source
         )

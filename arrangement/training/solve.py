@@ -658,9 +658,13 @@ def _working_set_loop(
             # A chamber leaves at most once, so the loop still ends (each round adds one).
             mass = np.linalg.norm(raw.blocks.reshape(len(positions), -1), axis=1)
             top = float(mass.max()) if len(mass) else 0.0
-            idle = positions[
-                (mass <= _IDLE_MASS * top) & (upper[positions] < _SLACK) & ~left[positions]
-            ]
+            maybe = (mass <= _IDLE_MASS * top) & ~left[positions]
+            # the cheap pricing leaves most of W unpriced (upper = ||v_s||): price the
+            # massless chambers of W now, so the slack ones can leave in every round
+            slack = np.zeros(len(positions), dtype=bool)
+            if maybe.any():
+                slack[maybe] = price.refine(raw.dual, positions[maybe], iterations=50)[1] < _SLACK
+            idle = positions[maybe & slack]
             in_w[idle] = False
             left[idle] = True
             in_w[add] = True

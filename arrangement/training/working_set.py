@@ -118,7 +118,23 @@ class Pricer:
             idx[model.facet_chamber, offs] = np.arange(len(model.facet_chamber))
         self._idx = idx
         self._rows = np.vstack([model.facet_rows, np.zeros((1, model.m))])
-        self._active = model.active.astype(float)
+        # v_s for every chamber is accumulated along a spanning tree of the chamber graph
+        # (crossing hyperplane h changes v_s by +-sum of o_i p_i xt_i over the rows on h);
+        # the (c, N) activity product is the fallback when the tree misses a chamber
+        from arrangement.certificates.certificate import chamber_tree
+
+        order, parent, hyper, levels = chamber_tree(arr)
+        self._tree: tuple[np.ndarray, ...] | None = None
+        if len(order) == model.n_regions and model.n_regions:
+            signs = arr.regions().hyperplane_signs
+            child = order[1:]
+            step = np.zeros(model.n_regions)
+            step[child] = signs[child, hyper[child]]
+            root_active = np.asarray(arr.regions().signs[order[0]] > 0, dtype=float)
+            self._tree = (order, parent, hyper, levels, step, root_active)
+        self._row_h = np.asarray(arr.row_to_hyperplane, dtype=np.intp)
+        self._orient = np.asarray(arr.row_orientation, dtype=float)
+        self._n_hyperplanes = arr.n_hyperplanes
         # multipliers of the last pricing, per sign: a warm start for the next one (the dual
         # vector moves little between rounds)
         self._mu = np.zeros((2, c, idx.shape[1]))
@@ -149,8 +165,12 @@ class Pricer:
         width = wall_idx.shape[1]
         if self._mu.shape[2] < width or len(model.chambers) == 0:
             return None
+        try:
+            with np.errstate(all="ignore"):
+                lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
+        except OverflowError:  # normals beyond the float range: start from zero
+            return None
         with np.errstate(all="ignore"):
-            lengths = np.linalg.norm(arr.normal_matrix().astype(float), axis=1)
             inverse = np.where(np.isfinite(lengths) & (lengths > 0), 1.0 / lengths, 0.0)
         scale = inverse[wall_idx[model.chambers]]  # (c, width)
         start = np.zeros((2 * r, width))
@@ -162,15 +182,28 @@ class Pricer:
 
     def vectors(self, p: np.ndarray) -> np.ndarray:
         """``v_s = (D_s X B)^T p`` of every chamber, shape ``(c, m)``."""
-        out: np.ndarray = self._active @ (p[:, None] * self.model.xb)
-        return out
+        pxt = p[:, None] * self.model.xb  # (N, m)
+        if self._tree is None:
+            out: np.ndarray = self.model.active.astype(float) @ pxt
+            return out
+        order, parent, hyper, levels, step, root_active = self._tree
+        m = pxt.shape[1]
+        jump = np.zeros((self._n_hyperplanes, m))
+        np.add.at(jump, self._row_h, self._orient[:, None] * pxt)
+        v = np.empty((len(step), m))
+        v[order[0]] = root_active @ pxt
+        for lo, hi in zip(levels[1:-1], levels[2:], strict=True):
+            nodes = order[lo:hi]
+            v[nodes] = v[parent[nodes]] + step[nodes, None] * jump[hyper[nodes]]
+        res: np.ndarray = v[self.model.chambers]
+        return res
 
     def prices(
         self,
         p: np.ndarray,
         *,
         threshold: float = 1.0,
-        iterations: int = 25,
+        iterations: int = 10,
         need: int | None = None,
         skip: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -288,7 +321,8 @@ class Pricer:
         todo = np.flatnonzero(np.isnan(self._step[ids]))
         if len(todo):
             gt = g[todo]
-            gram = np.matmul(gt, np.swapaxes(gt, 1, 2))
+            # ||G G^T|| = ||G^T G||: the (m, m) Gram matrix is the small one
+            gram = np.matmul(np.swapaxes(gt, 1, 2), gt)
             lip = np.linalg.eigvalsh(gram)[:, -1]
             self._step[ids[todo]] = 1.0 / np.where(lip > 0, lip, 1.0)
         out: np.ndarray = self._step[ids]
