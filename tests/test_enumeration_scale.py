@@ -405,3 +405,25 @@ def test_dask_parquet_and_scheduler_option(client, tmp_path, capsys):
     code, out, err = run(capsys, "regions", DATA / "space3.csv", "--scheduler", address)
     assert code == 0 and err == ""
     assert {tuple(json.loads(x)["signs"]) for x in out.splitlines()} == _serial(_load("space3"))
+
+
+@pytest.mark.parametrize("width", [0, 1, 7, 8, 9, 17, 120])
+def test_cone_result_packs_signs_losslessly(width):
+    # The signs travel eight to a byte; every width (not only multiples of 8) must come back
+    # exactly, as int8 +1/-1 in the same order.
+    from arrangement.distributed.partition import ConeResult
+
+    rng = np.random.default_rng(width)
+    signs = rng.choice(np.array([-1, 1], dtype=np.int8), size=(37, width))
+    packed = np.packbits(signs > 0, axis=1)
+    res = ConeResult(0, 37, 0.0, packed, np.zeros((37, 2), np.int64), True, width)
+    back = res.sign_matrix()
+    assert back.dtype == np.int8 and np.array_equal(back, signs)
+
+
+def test_cone_result_of_a_shard_has_no_signs():
+    from arrangement.core.errors import ArrangementError
+    from arrangement.distributed.partition import ConeResult
+
+    with pytest.raises(ArrangementError, match="written to a shard"):
+        ConeResult(3, 10, 0.0, None, None).sign_matrix()

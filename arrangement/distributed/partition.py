@@ -73,9 +73,13 @@ class ConeResult:
     cpu : float
         CPU seconds the task used.
     signs, witnesses : numpy.ndarray or None
-        The chambers (per hyperplane signs, witnesses), or ``None`` when written to a shard.
+        The chambers, or ``None`` when written to a shard: the per hyperplane signs packed
+        eight to a byte (``numpy.packbits`` of ``signs > 0`` along each row, an eighth of the
+        ``int8`` matrix on the wire; :meth:`sign_matrix` unpacks them) and the witnesses.
     int_witnesses : bool
         Whether the shard's witnesses are ``int64`` (else decimal strings).
+    hyperplanes : int
+        Length of each sign vector (the unpacked width of ``signs``).
     """
 
     cone: int
@@ -84,6 +88,16 @@ class ConeResult:
     signs: np.ndarray | None
     witnesses: np.ndarray | None
     int_witnesses: bool = True
+    hyperplanes: int = 0
+
+    def sign_matrix(self) -> np.ndarray:
+        """The ``int8`` sign matrix ``(count, hyperplanes)`` of entries ``+1``/``-1``."""
+        if self.signs is None:
+            raise ArrangementError(f"cone {self.cone} was written to a shard, not sent back")
+        bits = np.unpackbits(self.signs, axis=1, count=self.hyperplanes).view(np.int8)
+        bits <<= 1  # 0/1 -> -1/+1 in place: 2 b - 1
+        bits -= 1
+        return bits
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +166,18 @@ def cone_task(
 
         fits = write_shard(Regions(signs, wits, rows[0], rows[1]), shard)
         return ConeResult(number, signs.shape[0], time.process_time() - start, None, None, fits)
-    return ConeResult(number, signs.shape[0], time.process_time() - start, signs, wits)
+    packed = np.packbits(signs > 0, axis=1)
+    return ConeResult(
+        number, signs.shape[0], time.process_time() - start, packed, wits, True, signs.shape[1]
+    )
 
 
 def _count_task(
     plan: Plan, cone: np.ndarray, number: int, *batches: tuple[RestrictionBatch, float]
 ) -> ConeResult:
     """Count the chambers of one cone (a Dask task)."""
-    res = cone_task(plan, cone, number, None, None, *batches)
-    return ConeResult(res.cone, res.count, res.cpu, None, None)
+    signs, _, cpu = _cone_chambers_task(plan, cone, *batches)
+    return ConeResult(number, signs.shape[0], cpu, None, None)
 
 
 def restriction_task(plan: Plan, ks: Sequence[int]) -> tuple[RestrictionBatch, float]:
@@ -306,12 +323,12 @@ def iter_regions_distributed(
     prep = _prepare(client, arr, chunk)
     total, cpu = 0, 0.0
     for res in _run(client, cone_task, prep, lambda k: (None, None)):
-        assert res.signs is not None and res.witnesses is not None
+        assert res.witnesses is not None
         total += res.count
         cpu += res.cpu
         if progress is not None:
             progress(total, 0)
-        yield Regions(res.signs, res.witnesses, arr.row_to_hyperplane, arr.row_orientation)
+        yield Regions(res.sign_matrix(), res.witnesses, arr.row_to_hyperplane, arr.row_orientation)
     cpu += _batch_cpu(client, prep)
     if report is not None:
         report.append(PartitionReport(total, len(prep.cones), cpu, time.process_time() - start))
