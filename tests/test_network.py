@@ -87,6 +87,7 @@ def test_instance_bound_is_exact_at_zero_gap_and_never_below_the_atoms(name):
         assert b.lower_bound == opt  # p_V is optimal: the lower bound is the optimum
         assert b.gap == gap
         assert b.n_plus >= n_pos and b.n_minus >= n_neg  # never below the true support
+        assert n_pos <= b.face_plus <= b.n_plus and n_neg <= b.face_minus <= b.n_minus
         counts.append((b.n_plus, b.n_minus))
     assert counts[0] == (n_pos, n_neg)  # zero gap: exactly the atoms (all interior)
     assert counts[1] == (n_pos, n_neg)  # a small positive gap: already the true count
@@ -94,6 +95,56 @@ def test_instance_bound_is_exact_at_zero_gap_and_never_below_the_atoms(name):
     assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in itertools.pairwise(counts))
     r = arr.n_regions
     assert counts[-1][0] <= r - 1 and counts[-1][1] <= r - 1
+
+
+# THEORY 4.3 / docs/theory.md 8: d = 2, N = 4, one atom per sign, each ON a hyperplane (a face
+# shared by two closed chambers). P_NONDEG is the non-degenerate certificate of the data file,
+# P_DEGEN the minimal-norm one (valid, its boundary multiplier at the end of its interval).
+COUNTER = [[F(-1, 4), F(-2)], [F(1, 4), F(-2)], [F(-37, 35), F(35, 12)], [F(37, 35), F(35, 12)]]
+COUNTER_ATOMS = [(F(-1295, 1369), F(-420, 1369), F(-144, 1369)),
+                 (F(1295, 1369), F(-420, 1369), F(-144, 1369))]
+P_NONDEG = [F(74, 35), F(-74, 35), F(-74, 175), F(74, 175)]
+P_DEGEN = [F(74, 35), F(-74, 35), F(-144, 1369), F(144, 1369)]
+
+
+def _boundary_instance(p, lam):
+    """``(arr, y, OPT, star size of each atom)`` with ``mu0 = delta(theta+) - delta(theta-)``."""
+    arr = Arrangement.from_points(COUNTER)
+    amps = [F(1), F(-1)]
+    k_mu = [
+        sum(a * max(F(0), sum(x * t for x, t in zip(xt, th, strict=True)))
+            for th, a in zip(COUNTER_ATOMS, amps, strict=True))
+        for xt in arr.augmented
+    ]
+    y = [k + lam * q for k, q in zip(k_mu, p, strict=True)]
+    opt = sum((lam * q) ** 2 for q in p) / 2 + lam * 2
+    hs = np.asarray(arr.regions().hyperplane_signs)
+    stars = []
+    for th in COUNTER_ATOMS:  # brute force: the chambers whose closure holds the atom
+        face = np.asarray(arr.hyperplane_signs_of(th))
+        nz = face != 0
+        stars.append(int((hs[:, nz] == face[nz]).all(axis=1).sum()))
+    return arr, y, opt, stars
+
+
+@pytest.mark.parametrize("p", [P_NONDEG, P_DEGEN], ids=["nondegenerate", "degenerate"])
+def test_face_grouping_counts_a_boundary_atom_once(p):
+    lam = F(1, 10)
+    arr, y, opt, stars = _boundary_instance(p, lam)
+    assert stars == [2, 2]  # each atom lies on one hyperplane: in two closed chambers
+    for gap in (F(0), F(1, 10**40), F(1, 10**12)):
+        b = instance_support_bound(arr, p, y, lam=lam, primal_value=opt + gap)
+        assert b.lower_bound == opt and b.gap == gap
+        # counting closed chambers sees each boundary atom twice ...
+        assert (b.n_plus, b.n_minus) == (2, 2)
+        # ... grouping them by the face that must hold the point counts it once. Degenerate:
+        # one of the two chambers has an active wall with multiplier 0 (not stable, weight 1),
+        # the other weight 1/2: floor(3/2) = 1 still.
+        assert (b.face_plus, b.face_minus) == (1, 1)
+        assert b.total == 2
+    # a large gap: the grouping never goes below the atoms nor above the chamber count
+    b = instance_support_bound(arr, p, y, lam=lam, primal_value=opt + F(1, 10))
+    assert 1 <= b.face_plus <= b.n_plus and 1 <= b.face_minus <= b.n_minus
 
 
 def test_instance_bound_n1_closed_form():
@@ -148,6 +199,8 @@ def test_instance_bound_matches_brute_force(nums, extra):
     b = instance_support_bound(arr, p, y, lam=lam, primal_value=primal)
     plus, minus = _brute_force(arr, p, y, lam, primal)
     assert set(b.plus_chambers) == plus and set(b.minus_chambers) == minus
+    # the face grouping is never below the planted minimiser's atoms nor above the count
+    assert 1 <= b.face_plus <= b.n_plus and 1 <= b.face_minus <= b.n_minus
 
 
 def test_sqrt_upper_is_an_upper_bound():
@@ -415,3 +468,63 @@ def test_solve_reports_the_instance_bound(capsys) -> None:
     assert rec["relative_gap"] <= 1e-8 and inst["relative_gap"] <= 1e-6
     assert main(["solve", str(data_dir() / "line7.csv"), "--lam", "1"]) == 0
     assert "instance support bound" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# the face-stability lemma behind the grouping, against exact projections of perturbed vectors
+
+
+def _perturbations(dim, radius_sq, seed, count=12):
+    """Rational vectors ``d`` with ``|d|^2 <= radius_sq`` in varied directions."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count):
+        u = [int(x) for x in rng.integers(-9, 10, size=dim)]
+        nsq = sum(x * x for x in u)
+        if nsq == 0:
+            continue
+        # the largest t = 1/k with t^2 |u|^2 <= radius_sq
+        k = 1
+        while F(nsq, k * k) > radius_sq:
+            k *= 2
+        out.append([F(x, k) for x in u])
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(-4, 4), min_size=3, max_size=3), min_size=2, max_size=5),
+    st.lists(st.integers(-6, 6), min_size=3, max_size=3),
+    st.sampled_from([F(1, 10**6), F(1, 1000), F(1, 50), F(1, 4)]),
+)
+def test_stable_face_lemma_against_exact_projections(rows, v, radius_sq):
+    from arrangement.certificates.cones import project
+    from arrangement.certificates.instance import _stable_face
+
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return
+    proj = project(v, rows)
+    if not _stable_face(rows, proj, radius_sq):
+        return
+    for d in _perturbations(3, radius_sq, seed=sum(map(abs, v)) + len(rows)):
+        moved = project([F(a) + b for a, b in zip(v, d, strict=True)], rows)
+        # same face of K: the same active rows, and a non-zero point
+        assert moved.active == proj.active and moved.direction is not None
+
+
+def test_stable_face_lemma_decides_both_ways():
+    from arrangement.certificates.cones import project
+    from arrangement.certificates.instance import _stable_face
+
+    # the quadrant {x >= 0, y >= 0} in R^3 (z free): v = (3, -1, 2) projects to (3, 0, 2), on
+    # the face y = 0 with multiplier 1 and slack 3 on x >= 0
+    rows, v = [[1, 0, 0], [0, 1, 0]], [3, -1, 2]
+    proj = project(v, rows)
+    assert proj.active == (1,) and proj.multipliers == (0, 1)
+    assert _stable_face(rows, proj, F(99, 100))  # |d| < 1 keeps mu = 1 - d_y > 0
+    assert not _stable_face(rows, proj, F(1))  # |d| = 1 may reach mu = 0
+    # degenerate (v on the boundary, multiplier 0): never stable
+    assert not _stable_face(rows, project([3, 0, 2], rows), F(1, 10**9))
+    # interior: the face is the chamber itself, nothing to group
+    assert not _stable_face(rows, project([3, 1, 2], rows), F(1, 10**9))

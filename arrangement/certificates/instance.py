@@ -15,7 +15,10 @@ dual optimum.
   Every positive atom of every minimiser lies where ``eta_{p*} = 1``, and each closed chamber
   holds at most one such point, so ``|supp mu+|`` is at most the number of chambers whose
   maximum of ``eta_{p^}`` reaches ``1 - eps_s`` (likewise ``mu-`` with ``-eta``). Every
-  comparison is exact: ``eps_s`` is bounded above by a rational, squares are compared.
+  comparison is exact: ``eps_s`` is bounded above by a rational, squares are compared. Grouping
+  the counted chambers by the face that provably holds their point (a stable active set of the
+  exact projection) counts an atom on a face shared by ``m`` chambers once instead of ``m``
+  times.
 """
 
 from __future__ import annotations
@@ -55,7 +58,10 @@ HYPOTHESIS = (
     "g = (rigorous primal value) - D(p^) >= D(p*) - D(p^); D is lam^2-strongly concave, so "
     "||p^ - p*|| <= delta = sqrt(2 g)/lam and |eta_{p*} - eta_{p^}| <= eps_s = delta ||D_s X||_F "
     "on the closed chamber s; every atom of every minimiser lies where |eta_{p*}| = 1 and each "
-    "closed chamber holds at most one point of E+ and one of E- (docs/theory.md, 7.1 and 10)"
+    "closed chamber holds at most one point of E+ and one of E- (docs/theory.md, 7.1 and 10); "
+    "grouped by face: where the exact projection's active set is stable within eps_s / c', the "
+    "chamber's point lies on that face, shared by m_s closed chambers, and the stars of distinct "
+    "points are disjoint, so |supp mu+| <= floor(sum over counted chambers of 1/m_s)"
 )
 
 
@@ -300,7 +306,16 @@ class InstanceBound:
         Rational upper bound on ``delta sqrt(sum_i ||xt_i||^2)``, the uniform bound on
         ``|eta_{p*} - eta_{p^}|`` (each chamber uses its own, smaller ``eps_s``).
     n_plus, n_minus : int
-        Chambers counted for each sign: the bounds on ``|supp mu+|`` and ``|supp mu-|``.
+        Chambers counted for each sign (each closed chamber holds at most one point of ``E+``
+        and one of ``E-``): bounds on ``|supp mu+|`` and ``|supp mu-|``.
+    face_plus, face_minus : int
+        The sharper bounds after grouping the counted chambers by face: ``floor(sum 1/m_s)``
+        over the counted chambers, ``m_s`` the number of closed chambers around a face proved
+        to hold the chamber's point (``1`` where none is proved). At most ``n_plus``,
+        ``n_minus``; an atom on a face shared by ``m`` chambers is counted once, not ``m``
+        times.
+    n_grouped : int
+        Counted chambers whose point was proved to lie on a face shared with other chambers.
     n_chambers : int
     near_maximisers : tuple of NearMaximiser
         The counted chambers' maximisers, largest value first, at most ``top`` of them.
@@ -319,6 +334,9 @@ class InstanceBound:
     eps: Fraction
     n_plus: int
     n_minus: int
+    face_plus: int
+    face_minus: int
+    n_grouped: int
     n_chambers: int
     plus_chambers: tuple[int, ...]
     minus_chambers: tuple[int, ...]
@@ -328,8 +346,8 @@ class InstanceBound:
 
     @property
     def total(self) -> int:
-        """The bound on ``|supp mu|``: ``n_plus + n_minus``."""
-        return self.n_plus + self.n_minus
+        """The bound on ``|supp mu|``: ``face_plus + face_minus``."""
+        return self.face_plus + self.face_minus
 
     @property
     def relative_gap(self) -> float:
@@ -356,6 +374,9 @@ class InstanceBound:
             "eps_float": float(self.eps),
             "n_plus": self.n_plus,
             "n_minus": self.n_minus,
+            "face_plus": self.face_plus,
+            "face_minus": self.face_minus,
+            "n_grouped": self.n_grouped,
             "total": self.total,
             "n_chambers": self.n_chambers,
             "plus_chambers": list(self.plus_chambers),
@@ -387,14 +408,14 @@ def _dyadic_down(x: Fraction, bits: int = _SQRT_BITS) -> Fraction:
 
 def _thresholds(
     arr: Arrangement, delta_sq: Fraction, scale: Fraction
-) -> tuple[list[Fraction | None], Fraction]:
+) -> tuple[list[Fraction | None], list[Fraction], Fraction]:
     """Per chamber a rational ``T_s <= ((1 - eps_s^up) / scale)^2``; ``None`` if ``eps_s^up >= 1``.
 
     A chamber with ``None`` is always counted. ``max_{K_s ∩ S} eta_{p^} = scale * ||P(v_s)||``
     reaches ``1 - eps_s^up`` if ``||P(v_s)||^2 >= T_s`` (when ``1 - eps_s^up > 0``); rounding
     ``T_s`` down to a short dyadic rational only counts more chambers, so the bound stays
     rigorous. ``eps_s^up = delta^up * sqrt(F_s)^up`` with ``F_s = ||D_s X||_F^2``. Also returns
-    the uniform ``eps^up``.
+    every ``eps_s^up`` and the uniform ``eps^up``.
     """
     norms = _row_norms_squared(arr)
     q = _common_denominator(norms)
@@ -402,21 +423,23 @@ def _thresholds(
     pos = (np.asarray(arr.regions().signs) > 0).astype(np.int64)
     frob = int_matmul(pos, nint)[:, 0]  # (r,) sum over active rows of ||xt_i||^2, times q
     delta_up = _dyadic_up(sqrt_upper(_dyadic_up(delta_sq)))
-    cache: dict[int, Fraction | None] = {}
+    cache: dict[int, tuple[Fraction | None, Fraction]] = {}
     out: list[Fraction | None] = []
+    eps: list[Fraction] = []
     for f in frob.tolist():
         f = int(f)
         if f not in cache:
             eps_up = delta_up * _dyadic_up(sqrt_upper(Fraction(f, q)))
             if eps_up >= 1:
-                cache[f] = None
+                cache[f] = (None, eps_up)
             elif scale == 0:
-                cache[f] = Fraction(-1)  # never reached: eta_{p^} = 0 < 1 - eps
+                cache[f] = (Fraction(-1), eps_up)  # never reached: eta_{p^} = 0 < 1 - eps
             else:
-                cache[f] = _dyadic_down((1 - eps_up) ** 2 / (scale * scale))
-        out.append(cache[f])
+                cache[f] = (_dyadic_down((1 - eps_up) ** 2 / (scale * scale)), eps_up)
+        out.append(cache[f][0])
+        eps.append(cache[f][1])
     eps_all = delta_up * sqrt_upper(sum(norms, Fraction(0)))
-    return out, eps_all
+    return out, eps, eps_all
 
 
 def instance_support_bound(
@@ -430,6 +453,7 @@ def instance_support_bound(
     certificate: Certificate | None = None,
     top: int = 10,
     iterations: int = 60,
+    group_limit: int = 4096,
 ) -> InstanceBound:
     """Bound the support of every minimiser of ``P_lam`` from one dual vector and a primal value.
 
@@ -453,6 +477,10 @@ def instance_support_bound(
     iterations : int, optional
         Float gradient steps proposing the multipliers of the exact upper bounds (performance
         only, never correctness).
+    group_limit : int, optional
+        At most this many counted chambers get the exact stability test that groups them by
+        face (one exact projection each; ``-1``: all). The others count fully, which keeps
+        the bound valid.
 
     Returns
     -------
@@ -512,7 +540,7 @@ def instance_support_bound(
             f"{float(lower):.10g}: it is not the value of a measure (is it rigorous?)"
         )
     delta_sq = 2 * gap / (lam_q * lam_q)
-    thresholds, eps_all = _thresholds(arr, delta_sq, scale)
+    thresholds, eps_chamber, eps_all = _thresholds(arr, delta_sq, scale)
 
     regions = arr.regions()
     hsigns = np.asarray(regions.hyperplane_signs)
@@ -577,6 +605,14 @@ def instance_support_bound(
                 counted[k] = True
     plus = tuple(int(pr.chamber[k]) for k in np.flatnonzero(counted[:r]))
     minus = tuple(int(pr.chamber[k]) for k in np.flatnonzero(counted[r:]) + r)
+    # group the counted chambers by the face that must hold their point (docs/theory.md 10)
+    ks = np.flatnonzero(counted).tolist()
+    grouped = ks[:group_limit] if group_limit >= 0 else ks
+    weights = _face_weights(arr, pr, normals, hsigns, grouped, eps_chamber, scale)
+    face = [
+        math.floor(sum((Fraction(1, weights.get(k, 1)) for k in side), Fraction(0)))
+        for side in ([k for k in ks if k < r], [k for k in ks if k >= r])
+    ]
     # order the counted chambers for the listing: the exact maximisers of |eta_p| first, then
     # by a float estimate (multipliers on the candidates with the largest ||v_s||)
     ids = np.flatnonzero(counted & (est == 0))
@@ -609,6 +645,9 @@ def instance_support_bound(
         eps=eps_all,
         n_plus=len(plus),
         n_minus=len(minus),
+        face_plus=face[0],
+        face_minus=face[1],
+        n_grouped=len(weights),
         n_chambers=r,
         plus_chambers=plus,
         minus_chambers=minus,
@@ -676,15 +715,104 @@ def _included_by_points(
     return out
 
 
+def _wall_rows(pr: Any, normals: np.ndarray, ch: int) -> tuple[list[int], list[list[int]]]:
+    """The walls of chamber ``ch``: their slots and the rows ``g`` of ``K_s = {g theta >= 0}``."""
+    real = [f for f in range(pr.wall_idx.shape[1]) if pr.wall_sign[ch, f] != 0]
+    rows = [[int(pr.wall_sign[ch, f]) * int(x) for x in normals[pr.wall_idx[ch, f]]] for f in real]
+    return real, rows
+
+
 def _exact_projection(pr: Any, normals: np.ndarray, k: int, hint: np.ndarray | None) -> Any:
     from arrangement.certificates.cones import project
 
-    ch = int(pr.chamber[k])
-    real = [f for f in range(pr.wall_idx.shape[1]) if pr.wall_sign[ch, f] != 0]
+    real, rows = _wall_rows(pr, normals, int(pr.chamber[k]))
     v = [Fraction(int(x), pr.q) for x in pr.vint[k]]
-    rows = [[int(pr.wall_sign[ch, f]) * int(x) for x in normals[pr.wall_idx[ch, f]]] for f in real]
     h = None if hint is None else [float(hint[f]) for f in real]
     return project(v, rows, hint=h)
+
+
+def _stable_face(rows: list[list[int]], proj: Any, radius_sq: Fraction) -> bool:
+    """Whether every vector within ``sqrt(radius_sq)`` of ``v`` projects into ``relint F``.
+
+    ``proj`` is the exact projection of ``v`` onto ``K = {g theta >= 0}`` (rows ``g``), with
+    ``P = v + G_A^T mu_A``. With ``A = {mu > 0}`` independent and equal to the active rows
+    (strict complementarity), the projection of ``v + d`` keeps the active set ``A`` while
+    ``mu_A(v + d) = mu_A - (G_A G_A^T)^{-1} G_A d`` stays positive and
+    ``<g_i, Pi_A (v + d)> = <g_i, P> + <Pi_A g_i, d>`` stays positive for the other rows; by
+    Cauchy-Schwarz both hold for ``|d|^2 <= radius_sq`` if ``mu_j^2 > [(G_A G_A^T)^{-1}]_jj
+    radius_sq`` and ``<g_i, P>^2 > |Pi_A g_i|^2 radius_sq``. Decided exactly (python-flint).
+    """
+    from arrangement.core.linalg import fmpq_matrix, to_fraction
+
+    mu = proj.multipliers
+    act = [i for i, m in enumerate(mu) if m > 0]
+    if not act or proj.direction is None or set(proj.active) != set(act):
+        return False
+    ga = fmpq_matrix([rows[i] for i in act])
+    gram_inv = (ga * ga.transpose()).inv()  # A is independent (the projection's KKT rows)
+    for j, i in enumerate(act):
+        if mu[i] * mu[i] <= to_fraction(gram_inv[j, j]) * radius_sq:
+            return False
+    point = proj.point
+    for i, g in enumerate(rows):
+        if i in act:
+            continue
+        t = sum((a * b for a, b in zip(g, point, strict=True)), Fraction(0))  # > 0: inactive
+        b = ga * fmpq_matrix([[x] for x in g])
+        pg = sum(x * x for x in g) - to_fraction((b.transpose() * gram_inv * b)[0, 0])
+        if t * t <= pg * radius_sq:
+            return False
+    return True
+
+
+def _face_weights(
+    arr: Arrangement,
+    pr: Any,
+    normals: np.ndarray,
+    hsigns: np.ndarray,
+    ks: Sequence[int],
+    eps: Sequence[Fraction],
+    scale: Fraction,
+) -> dict[int, int]:
+    """Star sizes ``m_k > 1`` of the faces proved to hold the points of the problems ``ks``.
+
+    For each signed chamber problem ``k``, ``m_k`` is the number of closed chambers around a
+    face that must hold the chamber's point of ``E+`` (``E-``), where that is proved; the
+    others (``m_k = 1``) are omitted.
+
+    The point of ``E+`` in ``K_s``, if any, is the direction of ``P_{K_s}(w*)`` with
+    ``|w* - c' v_s| <= eps_s``. If the active set of the exact projection of ``v_s`` is stable
+    within ``eps_s / c'`` (:func:`_stable_face`), that point lies in the relative interior of
+    the face ``F`` of ``P_{K_s}(v_s)``, hence in the closure of exactly ``|star(F)|`` chambers:
+    ``2^|Z|`` when the hyperplanes ``Z`` through ``F`` are independent, else counted.
+    """
+    from arrangement.certificates.certificate import chambers_containing
+    from arrangement.core.linalg import rank
+
+    out: dict[int, int] = {}
+    if scale <= 0:
+        return out
+    stars: dict[tuple[int, ...], int] = {}
+    containing = None
+    for k in ks:
+        ch = int(pr.chamber[k])
+        if eps[ch] >= 1:
+            continue
+        _, rows = _wall_rows(pr, normals, ch)
+        proj = _exact_projection(pr, normals, k, None)
+        if not _stable_face(rows, proj, (eps[ch] / scale) ** 2):
+            continue
+        face = arr.hyperplane_signs_of(proj.direction)
+        if face not in stars:
+            zero = [h for h, sg in enumerate(face) if sg == 0]
+            if rank([[int(x) for x in normals[h]] for h in zero]) == len(zero):
+                stars[face] = 2 ** len(zero)
+            else:
+                containing = containing or chambers_containing(hsigns)
+                stars[face] = len(containing(face))
+        if stars[face] > 1:
+            out[k] = stars[face]
+    return out
 
 
 def _near_maximisers(

@@ -418,7 +418,7 @@ def _bound(args: argparse.Namespace) -> int:
         )
         out += format_instance(inst)
         every = rec["tightest"].get("every")
-        n_inst = inst.n_plus + inst.n_minus
+        n_inst = inst.total
         if every is not None and n_inst < rec["bounds"][every]["value"] * (
             2 if every == "per_sign" else 1
         ):

@@ -131,11 +131,18 @@ def format_instance(b: Any, *, uncovered: tuple[int, ...] | None = None) -> list
     lines = [
         f"  instance support bound (gap {_num(b.gap)}, delta^2 = 2 gap / lam^2 = "
         f"{float(b.delta_squared):.4g}, eps <= {float(b.eps):.4g}):",
-        f"    every minimiser has at most {b.n_plus} positive and {b.n_minus} negative atoms "
-        f"({b.total} in all; {b.n_chambers} chambers)",
-        "    hypothesis: a closed chamber holds at most one point of E+ and one of E-; counted: "
-        "chambers where max +-eta_{p^} reaches 1 - eps_s, eps_s = delta ||D_s X||_F "
-        "(docs/theory.md, 10)",
+        f"    every minimiser has at most {b.face_plus} positive and {b.face_minus} negative "
+        f"atoms ({b.total} in all)",
+        f"    counted: {b.n_plus}+/{b.n_minus}- of {b.n_chambers} closed chambers reach "
+        "max +-eta_{p^} >= 1 - eps_s, eps_s = delta ||D_s X||_F (each holds at most one point "
+        "of E+ and one of E-)",
+        (
+            f"    grouped by face: {b.n_grouped} of them provably hold their point on a face "
+            "shared with other chambers, which counts it once (docs/theory.md, 10)"
+            if b.n_grouped
+            else "    grouped by face: none of them is proved to hold its point on a face shared "
+            "with other chambers (docs/theory.md, 10)"
+        ),
     ]
     if b.near_maximisers:
         star = ""
