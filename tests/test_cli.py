@@ -393,3 +393,24 @@ def test_lattice_json_gives_mobius_and_rows(capsys):
     ).items()
     code, out, _ = run(capsys, "lattice", str(path))
     assert code == 0 and "Moebius" not in out and "characteristic polynomial" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["solve", "line7.csv", "--lam", "1e-180"],
+        ["solve", "line7.csv", "--lam", "1e-180", "--json"],
+        ["bound", "line7.csv", "--lam", "1e-160", "--dual", "p7.csv"],
+    ],
+)
+def test_lam_beyond_the_float_range_gives_one_line(tmp_path, capsys, monkeypatch, argv):
+    # review finding: exact values beyond the float range (p = residual / lam with a tiny lam)
+    # crashed the display with a traceback
+    import shutil
+
+    shutil.copy(DATA / "line7.csv", tmp_path / "line7.csv")
+    (tmp_path / "p7.csv").write_text("p\n" + "\n".join(["1"] * 7) + "\n")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert_one_line_error(err, "beyond the floating-point range")

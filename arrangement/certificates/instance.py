@@ -33,7 +33,7 @@ import numpy as np
 
 from arrangement.core.errors import ArrangementError, InputError
 from arrangement.core.linalg import int_array, int_matmul
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, fraction_str, sqrt_float
 
 if TYPE_CHECKING:
     from arrangement.certificates.certificate import Certificate
@@ -268,7 +268,7 @@ class NearMaximiser:
     @property
     def value(self) -> float:
         """``max sign * eta_{p^}`` over the chamber, as a float."""
-        return math.sqrt(float(self.value_squared))
+        return sqrt_float(self.value_squared)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -406,6 +406,25 @@ def _dyadic_down(x: Fraction, bits: int = _SQRT_BITS) -> Fraction:
     return -_dyadic_up(-x, bits)
 
 
+#: Significant bits kept of ``F_s = ||D_s X||_F^2`` (rounded up) before ``eps_s`` is computed.
+_F_BITS = 12
+
+
+def _round_up_bits(f: int, bits: int) -> int:
+    """The least integer ``>= f >= 0`` with at most ``bits`` significant bits.
+
+    Examples
+    --------
+    >>> _round_up_bits(1000, 4), _round_up_bits(1024, 4), _round_up_bits(7, 4)
+    (1024, 1024, 7)
+    """
+    extra = f.bit_length() - bits
+    if extra <= 0:
+        return f
+    top = f >> extra
+    return (top + ((top << extra) != f)) << extra
+
+
 def _thresholds(
     arr: Arrangement, delta_sq: Fraction, scale: Fraction
 ) -> tuple[list[Fraction | None], list[Fraction], Fraction]:
@@ -427,7 +446,9 @@ def _thresholds(
     out: list[Fraction | None] = []
     eps: list[Fraction] = []
     for f in frob.tolist():
-        f = int(f)
+        # F_s rounded UP to _F_BITS significant bits: a larger eps_s only counts more chambers,
+        # and the r chambers share a few thousand such values instead of r distinct ones
+        f = _round_up_bits(int(f), _F_BITS)
         if f not in cache:
             eps_up = delta_up * _dyadic_up(sqrt_upper(Fraction(f, q)))
             if eps_up >= 1:
@@ -572,26 +593,23 @@ def instance_support_bound(
         except OverflowError:
             ok = False
         if ok:
-            nf = normals.astype(float)
-            cham = pr.chamber[und]
-            g = pr.wall_sign[cham].astype(float)[:, :, None] * nf[pr.wall_idx[cham]]
-            mu = batch_dual_multipliers(vf[und], g, iterations=iterations)
-            resid = vf[und] + np.einsum("bf,bfd->bd", mu, g)
-            upper = np.einsum("bd,bd->b", resid, resid)
+            # |P_K(v)| <= |v|: the chambers with |v_s|^2 below the threshold are out at once
+            # (decided exactly, multipliers 0); only the rest need projected gradient steps
+            vv = np.einsum("bd,bd->b", vf[und], vf[und])
+            t0 = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in und])
+            low = np.flatnonzero(vv < t0 * (1 - 1e-9))
+            if len(low):
+                zero = np.zeros((len(low), pr.wall_idx.shape[1]))
+                bounds0 = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in und[low]]
+                keep = np.ones(len(und), dtype=bool)
+                keep[low[_exact_below(pr, und[low], zero, bounds0)]] = False
+                und = und[keep]
+            und, mu, resid, g, upper = _screen(pr, und, vf, normals, thresholds, iterations)
             est[und] = upper
-            tf = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in und])
-            cand = np.flatnonzero(upper < tf * (1 - 1e-9))
-            bounds = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in und[cand]]
-            below = _exact_below(pr, und[cand], mu[cand], bounds)
-            excluded = np.zeros(len(und), dtype=bool)
-            excluded[cand[below]] = True
             # exact lower bounds from rounded feasible points: the residual pushed into the cone
-            rest = np.flatnonzero(~excluded)
-            included = _included_by_points(
-                pr, und[rest], resid[rest], g[rest], vf[und[rest]], thresholds, regions
-            )
-            counted[und[rest[included]]] = True
-            left = und[rest[~included]]
+            included = _included_by_points(pr, und, resid, g, vf[und], thresholds, regions)
+            counted[und[included]] = True
+            left = und[~included]
             hints: dict[int, np.ndarray] = {int(k): mu[i] for i, k in enumerate(und)}
         else:
             left, hints = und, {}
@@ -654,6 +672,66 @@ def instance_support_bound(
         near_maximisers=near,
         n_exact_projections=n_exact,
     )
+
+
+#: Signed chamber problems per block of the float screen (bounds its ``(b, F, D)`` arrays).
+_SCREEN_BLOCK = 1 << 16
+
+
+def _screen(
+    pr: Any,
+    ids: np.ndarray,
+    vf: np.ndarray,
+    normals: np.ndarray,
+    thresholds: Sequence[Fraction | None],
+    iterations: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exclude, exactly, the problems ``ids`` whose projection stays below the threshold.
+
+    Projected-gradient multipliers (floats) propose an upper bound ``|v + G^T mu|^2`` on
+    ``|P_K(v)|^2``; :func:`~arrangement.certificates.certificate._exact_below` decides it in
+    rational arithmetic. Two stages, block by block: a few steps for every problem, then the
+    remaining ``iterations`` (warm-started) only for the problems the first stage left open.
+    Returns the problems still open with their multipliers, residuals ``v + G^T mu``, signed
+    wall rows and float upper bounds.
+    """
+    from arrangement.certificates.certificate import _exact_below
+    from arrangement.certificates.cones import batch_dual_multipliers
+
+    nf = normals.astype(float)
+    first = min(10, iterations)
+    kept: list[tuple[np.ndarray, ...]] = []
+    for lo in range(0, len(ids), _SCREEN_BLOCK):
+        blk = ids[lo : lo + _SCREEN_BLOCK]
+        cham = pr.chamber[blk]
+        g = pr.wall_sign[cham].astype(float)[:, :, None] * nf[pr.wall_idx[cham]]
+        tf = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in blk])
+        mu = None
+        for steps in (first, iterations - first):
+            if mu is not None and steps <= 0:
+                break
+            mu = batch_dual_multipliers(vf[blk], g, iterations=max(steps, 0), start=mu)
+            resid = vf[blk] + np.einsum("bf,bfd->bd", mu, g)
+            upper = np.einsum("bd,bd->b", resid, resid)
+            cand = np.flatnonzero(upper < tf * (1 - 1e-9))
+            bounds = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in blk[cand]]
+            open_ = np.ones(len(blk), dtype=bool)
+            open_[cand[_exact_below(pr, blk[cand], mu[cand], bounds)]] = False
+            blk, g, tf, mu = blk[open_], g[open_], tf[open_], mu[open_]
+            resid, upper = resid[open_], upper[open_]
+        assert mu is not None
+        kept.append((blk, mu, resid, g, upper))
+    if not kept:
+        width = pr.wall_idx.shape[1]
+        dim = normals.shape[1]
+        return (
+            ids[:0],
+            np.zeros((0, width)),
+            np.zeros((0, dim)),
+            np.zeros((0, width, dim)),
+            np.zeros(0),
+        )
+    return tuple(np.concatenate(parts) for parts in zip(*kept, strict=True))  # type: ignore[return-value]
 
 
 def _included_by_points(
@@ -802,7 +880,9 @@ def _face_weights(
         proj = _exact_projection(pr, normals, k, None)
         if not _stable_face(rows, proj, (eps[ch] / scale) ** 2):
             continue
-        face = arr.hyperplane_signs_of(proj.direction)
+        # the face's signs on every hyperplane, from the primitive direction in exact integers
+        prod = int_matmul(normals, int_array([[x] for x in proj.direction], 1))[:, 0]
+        face = tuple(int(x > 0) - int(x < 0) for x in prod.tolist())
         if face not in stars:
             zero = [h for h, sg in enumerate(face) if sg == 0]
             if rank([[int(x) for x in normals[h]] for h in zero]) == len(zero):

@@ -597,3 +597,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         _error("out of memory (the input is too large for this machine)")
         return EXIT_ERROR
+    except OverflowError:
+        # an exact value (e.g. sup |eta_p|^2 with p = residual / lam) too large to show or solve
+        # as a float; outputs are written atomically, so nothing half-written is left
+        _error(
+            "a value is beyond the floating-point range (is lam far below the scale of the "
+            "data?); the exact values exist, but cannot be solved or shown in floats"
+        )
+        return EXIT_ERROR

@@ -11,7 +11,6 @@ The command is thin: it parses, calls the library and prints.
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
 
 from arrangement.cli.app import (
@@ -24,7 +23,7 @@ from arrangement.cli.app import (
 )
 from arrangement.core.errors import InputError
 from arrangement.core.linalg import unit_vector
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, fraction_str, sqrt_float
 
 __all__ = ["format_instance", "format_network"]
 
@@ -185,7 +184,7 @@ def format_network(cert: Any, *, source: str, weights: str, n_rows: int) -> str:
         f"{_num(cert.lam * cert.primal.total_variation)}",
         f"  weight-decay objective         {_num(cert.weight_decay_objective)}   "
         "(>= objective; equal when every neuron is balanced)",
-        f"  sup |eta_p|                    {math.sqrt(float(sup)):.10g}   (sup |eta_p|^2 = "
+        f"  sup |eta_p|                    {sqrt_float(sup):.10g}   (sup |eta_p|^2 = "
         f"{_short(sup)}; p = (y - f(X))/lam rounded)",
         f"  certified lower bound          {_num(cert.lower_bound)}   (on the optimum of every "
         "width: D(c p), c <= 1/sup|eta_p|)",

@@ -21,7 +21,7 @@ from typing import Any
 
 from arrangement.cli.app import same_file, subcommand
 from arrangement.core.errors import InputError
-from arrangement.core.numbers import as_fraction, fraction_str, readable, with_decimal
+from arrangement.core.numbers import as_fraction, fraction_str, readable, sqrt_float, with_decimal
 
 __all__ = ["DESCRIPTION", "HELP", "configure", "format_solution", "run"]
 
@@ -188,6 +188,16 @@ def run(args: argparse.Namespace) -> int:
                 from arrangement.cli.network import format_instance
 
                 out.write("\n".join(format_instance(inst)) + "\n")
+                pos = sum(1 for a in sol.atoms if a.amplitude > 0)
+                neg = len(sol.atoms) - pos
+                if pos > inst.face_plus or neg > inst.face_minus:
+                    out.write(
+                        f"note: the numerical measure has {pos} positive and {neg} negative "
+                        f"atoms, more than every exact minimiser can have ({inst.face_plus} and "
+                        f"{inst.face_minus}, proved above): the extra atoms are solver noise "
+                        "(small masses, or atoms of one sign sharing a closed chamber, which "
+                        "merge); a tighter --tol or --method full removes them\n"
+                    )
             if args.interpolate and sol.n_atoms > len(sol.dual) and not args.vertex:
                 out.write(
                     f"note: {sol.n_atoms} atoms for {len(sol.dual)} rows: the minimiser is not "
@@ -327,7 +337,7 @@ def _run_path(
                     "source": dataset.source,
                     "n_regions": arr.n_regions,
                     "lam_max_squared": fraction_str(lms),
-                    "lam_max": _sqrt_float(lms),
+                    "lam_max": sqrt_float(lms),
                     "points": [p.to_dict() for p in points],
                 },
                 out,
@@ -336,7 +346,7 @@ def _run_path(
     lines = [
         f"regularisation path of P_lam on {dataset.source} ({arr.n_points} rows, "
         f"{arr.n_regions} chambers)",
-        f"lam_max = sqrt({readable(lms)}) = {_sqrt_float(lms):.10g} (exact square: sup |eta_y|^2)",
+        f"lam_max = sqrt({readable(lms)}) = {sqrt_float(lms):.10g} (exact square: sup |eta_y|^2)",
         "",
         f"{'lam':>12} {'objective':>14} {'certified gap':>13} {'atoms +/-':>9} "
         f"{'bound/sign':>10} {'W':>6} {'optimal':>7}",
@@ -355,13 +365,6 @@ def _run_path(
     return 0
 
 
-def _sqrt_float(q: Fraction) -> float:
-    import math
-
-    try:
-        return math.sqrt(float(q))
-    except OverflowError:
-        return math.inf
 
 
 def _fmt_vec(values: Any, width: int = 9) -> str:
@@ -400,7 +403,7 @@ def format_solution(sol: Any, *, source: str, n_regions: int) -> str:
     if sol.lam_max_squared is not None:
         lines.append(
             f"lam_max = sup |eta_y| = sqrt({_short(sol.lam_max_squared)}) = "
-            f"{_sqrt_float(sol.lam_max_squared):.10g} (exact square)"
+            f"{sqrt_float(sol.lam_max_squared):.10g} (exact square)"
         )
     lines += [
         "",

@@ -51,6 +51,7 @@ __all__ = [
     "parse_int",
     "readable",
     "shorten",
+    "sqrt_float",
     "unlimited_digits",
     "with_decimal",
 ]
@@ -601,3 +602,19 @@ def ndigits(n: int) -> int:
     (1, 3, 5001)
     """
     return _decimal_digits(int(n))
+
+
+def sqrt_float(q: Fraction | int) -> float:
+    """``sqrt(q)`` as a float for display, ``inf`` when ``q`` is beyond the float range.
+
+    Examples
+    --------
+    >>> sqrt_float(Fraction(9, 4)), sqrt_float(10**400)
+    (1.5, inf)
+    """
+    import math
+
+    try:
+        return math.sqrt(float(q))
+    except OverflowError:
+        return math.inf

@@ -37,7 +37,7 @@ import numpy as np
 from arrangement.core.errors import InputError
 from arrangement.core.io import tensor_to_numpy
 from arrangement.core.linalg import primitive, unit_vector
-from arrangement.core.numbers import as_fraction, fraction_str
+from arrangement.core.numbers import as_fraction, fraction_str, sqrt_float
 
 if TYPE_CHECKING:
     from arrangement.certificates.instance import InstanceBound, PrimalValue
@@ -477,7 +477,7 @@ class NetworkCertificate:
             "weight_decay_objective": fraction_str(self.weight_decay_objective),
             "weight_decay_objective_float": float(self.weight_decay_objective),
             "sup_norm_squared": fraction_str(sup),
-            "sup_norm": math.sqrt(float(sup)),
+            "sup_norm": sqrt_float(sup),
             "scale": fraction_str(self.instance.scale),
             "lower_bound": fraction_str(self.lower_bound),
             "lower_bound_float": float(self.lower_bound),
@@ -797,4 +797,5 @@ def instance_bound_of_solution(
         lam=solution.lam,
         primal_value=pv.value,
         top=top,
+        certificate=solution.certificate.certificate,  # of the same dual: not certified twice
     )

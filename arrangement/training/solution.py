@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from arrangement.core.numbers import fraction_str
+from arrangement.core.numbers import fraction_str, sqrt_float
 
 if TYPE_CHECKING:
 
@@ -400,7 +400,7 @@ class Solution:
         if self.lam_max_squared is None:
             return None
         try:
-            return math.sqrt(float(self.lam_max_squared))
+            return sqrt_float(self.lam_max_squared)
         except OverflowError:
             return math.inf
 
