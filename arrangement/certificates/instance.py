@@ -24,7 +24,7 @@ dual optimum.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -533,13 +533,12 @@ def instance_support_bound(
     that neither decides, the exact projection.
     """
     from arrangement.certificates.certificate import (
-        _exact_below,
         _problems,
         _to_float,
         certify,
         chamber_wall_layout,
     )
-    from arrangement.certificates.cones import batch_dual_multipliers, project
+    from arrangement.certificates.cones import batch_dual_multipliers
 
     arr = arrangement
     lam_q = as_fraction(lam, source="lam")
@@ -571,6 +570,14 @@ def instance_support_bound(
         inactive = np.asarray((np.asarray(regions.signs) < 0).all(axis=1), dtype=bool)
     normals = arr.normal_matrix()
     pr = _problems(arr, p, hsigns, normals, layout=chamber_wall_layout(arr))
+    exact: dict[int, Any] = {}
+
+    def projection(k: int, hint: np.ndarray | None = None) -> Any:
+        """The exact projection of signed problem ``k`` (computed once; the hint only speeds)."""
+        if k not in exact:
+            exact[k] = _exact_projection(pr, normals, k, hint)
+        return exact[k]
+
     nz = (pr.vint != 0).any(axis=1)
     counted = np.zeros(2 * r, dtype=bool)
     undecided: list[int] = []
@@ -593,17 +600,6 @@ def instance_support_bound(
         except OverflowError:
             ok = False
         if ok:
-            # |P_K(v)| <= |v|: the chambers with |v_s|^2 below the threshold are out at once
-            # (decided exactly, multipliers 0); only the rest need projected gradient steps
-            vv = np.einsum("bd,bd->b", vf[und], vf[und])
-            t0 = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in und])
-            low = np.flatnonzero(vv < t0 * (1 - 1e-9))
-            if len(low):
-                zero = np.zeros((len(low), pr.wall_idx.shape[1]))
-                bounds0 = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in und[low]]
-                keep = np.ones(len(und), dtype=bool)
-                keep[low[_exact_below(pr, und[low], zero, bounds0)]] = False
-                und = und[keep]
             und, mu, resid, g, upper = _screen(pr, und, vf, normals, thresholds, iterations)
             est[und] = upper
             # exact lower bounds from rounded feasible points: the residual pushed into the cone
@@ -615,7 +611,7 @@ def instance_support_bound(
             left, hints = und, {}
         for k in left.tolist():
             ch = int(pr.chamber[k])
-            res = _exact_projection(pr, normals, k, hints.get(k))
+            res = projection(k, hints.get(k))
             n_exact += 1
             t = thresholds[ch]
             assert t is not None
@@ -626,7 +622,7 @@ def instance_support_bound(
     # group the counted chambers by the face that must hold their point (docs/theory.md 10)
     ks = np.flatnonzero(counted).tolist()
     grouped = ks[:group_limit] if group_limit >= 0 else ks
-    weights = _face_weights(arr, pr, normals, hsigns, grouped, eps_chamber, scale)
+    weights = _face_weights(arr, pr, normals, hsigns, grouped, eps_chamber, scale, projection)
     face = [
         math.floor(sum((Fraction(1, weights.get(k, 1)) for k in side), Fraction(0)))
         for side in ([k for k in ks if k < r], [k for k in ks if k >= r])
@@ -651,7 +647,7 @@ def instance_support_bound(
             k = ch if e.sign > 0 else ch + r
             if counted[k]:
                 est[k] = big
-    near = _near_maximisers(arr, pr, normals, counted, est, scale, top, project)
+    near = _near_maximisers(arr, pr, counted, est, scale, top, projection)
     return InstanceBound(
         lam=lam_q,
         primal_value=primal,
@@ -690,8 +686,9 @@ def _screen(
 
     Projected-gradient multipliers (floats) propose an upper bound ``|v + G^T mu|^2`` on
     ``|P_K(v)|^2``; :func:`~arrangement.certificates.certificate._exact_below` decides it in
-    rational arithmetic. Two stages, block by block: a few steps for every problem, then the
-    remaining ``iterations`` (warm-started) only for the problems the first stage left open.
+    rational arithmetic. Block by block: first ``mu = 0`` (``|P_K(v)| <= |v|``, no wall rows
+    needed), then a few steps for every problem left, then the remaining ``iterations``
+    (warm-started) only for the problems still open.
     Returns the problems still open with their multipliers, residuals ``v + G^T mu``, signed
     wall rows and float upper bounds.
     """
@@ -701,11 +698,26 @@ def _screen(
     nf = normals.astype(float)
     first = min(10, iterations)
     kept: list[tuple[np.ndarray, ...]] = []
+    width = pr.wall_idx.shape[1]
+
+    def below(
+        problems: np.ndarray, upper: np.ndarray, tf: np.ndarray, mu: np.ndarray
+    ) -> np.ndarray:
+        """Which problems the float upper bound proposes and the exact check confirms."""
+        cand = np.flatnonzero(upper < tf * (1 - 1e-9))
+        bounds = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in problems[cand]]
+        out = np.zeros(len(problems), dtype=bool)
+        out[cand[_exact_below(pr, problems[cand], mu[cand], bounds)]] = True
+        return out
+
     for lo in range(0, len(ids), _SCREEN_BLOCK):
         blk = ids[lo : lo + _SCREEN_BLOCK]
+        tf = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in blk])
+        vv = np.einsum("bd,bd->b", vf[blk], vf[blk])
+        open_ = ~below(blk, vv, tf, np.zeros((len(blk), width)))
+        blk, tf = blk[open_], tf[open_]
         cham = pr.chamber[blk]
         g = pr.wall_sign[cham].astype(float)[:, :, None] * nf[pr.wall_idx[cham]]
-        tf = np.array([float(thresholds[int(pr.chamber[k])] or 0) for k in blk])
         mu = None
         for steps in (first, iterations - first):
             if mu is not None and steps <= 0:
@@ -713,16 +725,12 @@ def _screen(
             mu = batch_dual_multipliers(vf[blk], g, iterations=max(steps, 0), start=mu)
             resid = vf[blk] + np.einsum("bf,bfd->bd", mu, g)
             upper = np.einsum("bd,bd->b", resid, resid)
-            cand = np.flatnonzero(upper < tf * (1 - 1e-9))
-            bounds = [thresholds[int(pr.chamber[k])] or Fraction(0) for k in blk[cand]]
-            open_ = np.ones(len(blk), dtype=bool)
-            open_[cand[_exact_below(pr, blk[cand], mu[cand], bounds)]] = False
+            open_ = ~below(blk, upper, tf, mu)
             blk, g, tf, mu = blk[open_], g[open_], tf[open_], mu[open_]
             resid, upper = resid[open_], upper[open_]
         assert mu is not None
         kept.append((blk, mu, resid, g, upper))
     if not kept:
-        width = pr.wall_idx.shape[1]
         dim = normals.shape[1]
         return (
             ids[:0],
@@ -851,6 +859,7 @@ def _face_weights(
     ks: Sequence[int],
     eps: Sequence[Fraction],
     scale: Fraction,
+    projection: Callable[..., Any],
 ) -> dict[int, int]:
     """Star sizes ``m_k > 1`` of the faces proved to hold the points of the problems ``ks``.
 
@@ -877,7 +886,7 @@ def _face_weights(
         if eps[ch] >= 1:
             continue
         _, rows = _wall_rows(pr, normals, ch)
-        proj = _exact_projection(pr, normals, k, None)
+        proj = projection(k)
         if not _stable_face(rows, proj, (eps[ch] / scale) ** 2):
             continue
         # the face's signs on every hyperplane, from the primitive direction in exact integers
@@ -898,12 +907,11 @@ def _face_weights(
 def _near_maximisers(
     arr: Arrangement,
     pr: Any,
-    normals: np.ndarray,
     counted: np.ndarray,
     est: np.ndarray,
     scale: Fraction,
     top: int,
-    project: Any,
+    projection: Callable[..., Any],
 ) -> tuple[NearMaximiser, ...]:
     """The maximisers of the counted chambers, largest first, grouped by point."""
     ids = np.flatnonzero(counted)
@@ -916,7 +924,7 @@ def _near_maximisers(
         if len(found) >= top or looked >= 4 * top + 16:
             break
         looked += 1
-        res = _exact_projection(pr, normals, k, None)
+        res = projection(k)
         if res.direction is None:
             continue
         key = (int(pr.sigma[k]), res.direction)
