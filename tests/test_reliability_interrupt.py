@@ -90,3 +90,50 @@ def test_interrupt_during_imports(tmp_path):
     for delay in sorted(rng.uniform(start, start + 0.5) for _ in range(5)):
         code, err = _interrupt(["stats", str(data)], delay, tmp_path)
         _assert_clean_end(code, err)
+
+
+def test_interrupt_with_local_workers(tmp_path):
+    """Ctrl-C during a ``--workers`` run: during the cluster's start, the count or its close.
+
+    The finding (issue 8): the cluster started with SIGINT ignored, so a Ctrl-C in that second
+    was lost and the run ended with status 0; one during the close left the workers running for
+    Dask's 10 s exit handler. Every such run lasts several seconds (100 points in R^3), so each
+    interrupt must end it with status 130, one line and no traceback from any worker.
+    """
+    data = _dataset(tmp_path / "data.csv", 100)
+    start = _startup_seconds()
+    rng = random.Random(8)
+    for delay in sorted(rng.uniform(start, start + 1.5) for _ in range(5)):
+        code, err = _interrupt(["stats", str(data), "--workers", "2"], delay, tmp_path)
+        lines = [line for line in err.splitlines() if "chambers" not in line]  # the size line
+        assert code == 130 and lines == ["arrangement: interrupted"], (delay, code, err)
+
+
+def test_sigint_deferred_acts_at_the_end():
+    """Inside :func:`_sigint_deferred` a SIGINT is held back, then handled once at the end."""
+    import os
+    import threading
+
+    from arrangement.distributed.partition import _sigint_deferred
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        reached = []
+        with pytest.raises(KeyboardInterrupt):
+            with _sigint_deferred(block=True):
+                seen: list[set[int]] = []
+                thread = threading.Thread(
+                    target=lambda: seen.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+                )
+                thread.start()
+                thread.join()
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)
+                reached.append(True)  # not interrupted inside the block
+        assert reached == [True]
+        assert signal.SIGINT in seen[0]  # a thread started in the block inherits the block
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        with _sigint_deferred():
+            pass  # no interrupt: nothing raised
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -565,11 +565,52 @@ _LOCAL_CONFIG = {
 
 
 @contextlib.contextmanager
+def _sigint_deferred(*, block: bool = False) -> Iterator[None]:
+    """Hold back Ctrl-C in the block (a cluster's start or close): act on it at the block's end.
+
+    Starting or closing a cluster cannot be abandoned half way: an interrupt there would leave
+    worker processes behind (and Dask's exit handler waits 10 s for them). Inside the block a
+    SIGINT is only recorded; at its end the handler that was in place is called once for it, so
+    the command stops as usual. Outside the main thread, or when SIGINT is not handled by Python
+    (ignored, default), nothing changes.
+
+    With ``block``, SIGINT is also blocked in this thread, so the threads the block starts, and
+    the processes they spawn (Dask's workers), inherit the block and never see a terminal Ctrl-C:
+    only this process handles it, and no worker prints a traceback. Multiprocessing's resource
+    tracker is started first, because starting it unblocks SIGINT in the calling thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    handler = previous if callable(previous) else None
+    mask = None
+    if block and hasattr(signal, "pthread_sigmask"):
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    interrupts: list[int] = []
+    if handler is not None:
+        signal.signal(signal.SIGINT, lambda signum, frame: interrupts.append(signum))
+    try:
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending Ctrl-C is recorded
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
+            if interrupts:
+                handler(signal.SIGINT, None)  # the Ctrl-C of the block, handled as usual
+
+
+@contextlib.contextmanager
 def local_client(workers: int) -> Iterator[Client]:
     """A :class:`distributed.Client` on a new local cluster of ``workers`` processes.
 
     One thread per process (the kernel is single-threaded numpy). The cluster is closed on exit,
-    also on Ctrl-C.
+    also on Ctrl-C; the workers never see Ctrl-C, and one during the cluster's start or close
+    takes effect as soon as that is over (:func:`_sigint_deferred`).
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError(f"--workers must be a positive integer, got {workers!r}")
@@ -579,32 +620,26 @@ def local_client(workers: int) -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    # The worker processes ignore Ctrl-C (the disposition survives their start): only this
-    # process handles it, and it closes the cluster, so a terminal interrupt never prints the
-    # workers' tracebacks.
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    with _sigint_deferred(block=True), dask.config.set(_LOCAL_CONFIG):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",  # no fixed port to collide with another cluster
+            silence_logs=logging.CRITICAL,
+        )
     try:
-        with dask.config.set(_LOCAL_CONFIG):
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=":0",  # no fixed port to collide with another cluster
-                silence_logs=logging.CRITICAL,
-            )
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
-    try:
-        client = Client(cluster)
+        with _sigint_deferred():
+            client = Client(cluster)
         try:
             yield client
         finally:
-            client.close()
+            with _sigint_deferred():
+                client.close()
     finally:
-        cluster.close()
+        with _sigint_deferred():
+            cluster.close()
 
 
 @contextlib.contextmanager
