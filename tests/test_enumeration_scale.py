@@ -7,9 +7,12 @@ checked against the brute-force LP oracle in tests/test_oracle.py.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +24,7 @@ from oracle import augment, realisable_chambers
 
 import arrangement.geometry.enumeration as enumeration
 from arrangement import Arrangement
+from arrangement.core.errors import ArrangementError
 from arrangement.geometry import size as size_mod
 from arrangement.geometry.enumeration import Plan, cone_split, enumerate_cone
 from arrangement.geometry.size import (
@@ -261,6 +265,67 @@ def test_bad_options_one_line_nothing_written(tmp_path, capsys, extra, fragments
     assert_one_line_error(err, *fragments)
     assert snapshot(data) == before and not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+@contextlib.contextmanager
+def _foreign_server(reply: bytes | None) -> Iterator[str]:
+    """A TCP port that is not Dask: it answers ``reply`` to anything, or (``None``) stays silent."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed
+                return
+            held.append(conn)
+            if reply is not None:
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+HTTP = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" * 4
+
+
+@pytest.mark.parametrize(
+    ("reply", "fragment"),
+    [
+        (HTTP, "does not speak Dask"),  # was: "out of memory" (a frame 3 EiB long)
+        (b"\xff" * 64 + b"hello" * 200, "does not speak Dask"),
+        (None, "no Dask answer within 0.5 s"),  # was: a hang
+    ],
+)
+def test_scheduler_that_is_not_dask(reply, fragment):
+    from arrangement.distributed.partition import connect
+
+    with _foreign_server(reply) as address:
+        with pytest.raises(ArrangementError, match=fragment):
+            with connect(address, timeout=0.5):
+                pass
+
+
+def test_cli_scheduler_on_a_foreign_port_and_on_a_worker(client, tmp_path, capsys):
+    with _foreign_server(HTTP) as address:
+        code, out, err = run(capsys, "stats", DATA / "line7.csv", "--scheduler", address)
+    assert code == 1 and out == ""
+    assert_one_line_error(err, "cannot reach the Dask scheduler", "does not speak Dask")
+    worker = next(iter(client.scheduler_info()["workers"]))
+    code, out, err = run(capsys, "stats", DATA / "line7.csv", "--scheduler", worker)
+    assert code == 1 and out == ""
+    assert_one_line_error(err, "is a Dask worker, not a scheduler")
+    code, out, err = run(capsys, "stats", DATA / "line7.csv", "--scheduler", "tcp://host:port")
+    assert code == 1
+    assert_one_line_error(err, "not a Dask address")
 
 
 def test_non_empty_output_directory_is_refused_and_kept(tmp_path, capsys):

@@ -642,6 +642,81 @@ def local_client(workers: int) -> Iterator[Client]:
             cluster.close()
 
 
+async def _identity(address: str, timeout: float) -> dict[str, Any]:
+    """What the server at ``address`` says it is (Dask's ``identity`` call), within ``timeout``.
+
+    Raises
+    ------
+    ArrangementError
+        Naming what went wrong: a malformed address, no connection, no answer, or an answer
+        that is not Dask's.
+    """
+    import asyncio
+
+    from distributed.comm import connect as open_comm
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+    from distributed.core import send_recv
+
+    where = f"cannot reach the Dask scheduler at {address or repr(address)}"
+    silent = f"{where}: no Dask answer within {timeout:g} s"
+    foreign = f"{where}: the server there does not speak Dask"
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme != "inproc":
+            parse_host_port(location)
+    except ValueError as exc:
+        raise ArrangementError(f"{where}: not a Dask address ({exc})") from None
+    try:
+        comm = await asyncio.wait_for(open_comm(address, timeout=timeout), timeout + 0.5)
+    except TimeoutError:  # before OSError, its base class: connected, but no handshake
+        raise ArrangementError(silent) from None
+    except OSError:
+        raise ArrangementError(
+            f"{where}: no connection within {timeout:g} s (nothing listens there, or the host "
+            "is unknown or unreachable)"
+        ) from None
+    except Exception:  # noqa: BLE001  (a server speaking another protocol: any failure)
+        raise ArrangementError(foreign) from None
+    try:
+        reply = await asyncio.wait_for(send_recv(comm, op="identity"), timeout)
+    except TimeoutError:
+        raise ArrangementError(silent) from None
+    except Exception:  # noqa: BLE001
+        raise ArrangementError(foreign) from None
+    finally:
+        comm.abort()
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind.lower()}" if isinstance(kind, str) else "not Dask"
+        raise ArrangementError(f"{where}: the server there is {what}, not a scheduler")
+    return reply
+
+
+def _check_scheduler(address: str, timeout: float) -> None:
+    """Refuse ``address`` unless a Dask scheduler answers there within ``timeout`` seconds.
+
+    :class:`distributed.Client` alone hangs on a port that accepts and stays silent, and on one
+    that answers in another protocol (HTTP) it may try to allocate a frame of the length the
+    first bytes spell (a ``MemoryError``). The question (:func:`_identity`) is asked in a thread
+    of its own with its own event loop, bounded by ``timeout``, so it also works where a loop
+    already runs (Jupyter).
+    """
+    import asyncio
+    import concurrent.futures
+
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dask-probe")
+    try:
+        pool.submit(asyncio.run, _identity(address, timeout)).result(2 * timeout + 1.0)
+    except TimeoutError:
+        raise ArrangementError(
+            f"cannot reach the Dask scheduler at {address}: no Dask answer within {timeout:g} s"
+        ) from None
+    finally:
+        pool.shutdown(wait=False)  # the question is bounded: the thread ends on its own
+
+
 @contextlib.contextmanager
 def connect(address: str, *, timeout: float = 3.0) -> Iterator[Client]:
     """A :class:`distributed.Client` connected to the scheduler at ``address``.
@@ -656,9 +731,10 @@ def connect(address: str, *, timeout: float = 3.0) -> Iterator[Client]:
     from distributed import Client
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
+    _check_scheduler(address, timeout)
     try:
         client = Client(address, timeout=f"{timeout}s")
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, ValueError, MemoryError) as exc:
         raise ArrangementError(
             f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
             f"({type(exc).__name__})"
@@ -666,4 +742,5 @@ def connect(address: str, *, timeout: float = 3.0) -> Iterator[Client]:
     try:
         yield client
     finally:
-        client.close()
+        with _sigint_deferred():
+            client.close()
