@@ -8,11 +8,14 @@ checked against the brute-force LP oracle in tests/test_oracle.py.
 from __future__ import annotations
 
 import contextlib
+import csv
 import inspect
+import io
 import json
 import socket
 import threading
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +150,77 @@ def test_regions_cli_streams_the_same_set(capsys):
     assert rows == _serial(arr) and len(recs) == len(rows)
     for r in recs:
         assert tuple(r["signs"]) == arr.signs_of(r["witness"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 40).flatmap(
+        lambda n: st.lists(
+            st.lists(st.sampled_from([-1, 1]), min_size=n, max_size=n), max_size=30
+        ).map(lambda rows, n=n: np.array(rows, dtype=np.int8).reshape(len(rows), n))
+    ),
+    st.sampled_from([",", ", "]),
+)
+def test_sign_texts_equal_the_joined_strings(signs, sep):
+    from arrangement.cli.geometry import sign_texts
+
+    assert sign_texts(signs, sep) == [sep.join(map(str, row)) for row in signs.tolist()]
+
+
+class _Part:
+    """A stand-in for one streamed chunk: signs and witnesses of any dtype."""
+
+    def __init__(self, signs: np.ndarray, witnesses: np.ndarray) -> None:
+        self.signs, self.witnesses = signs, witnesses
+
+    def __len__(self) -> int:
+        return len(self.signs)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("kind", ["int64", "object"])
+def test_text_regions_are_written_block_by_block_exactly(monkeypatch, fmt, kind):
+    # The text of every line equals the reference (json.dumps / csv.writer of the exact values,
+    # fractions and integers beyond int64 included), and no more than one block of rows is
+    # turned into text at a time, whatever the size of a chunk: memory is bounded by the block
+    # (a structural check).
+    import arrangement.cli.geometry as geo
+    from arrangement.core.progress import Progress
+
+    rng = np.random.default_rng(3)
+    rows = 2 * geo._BLOCK + 7
+    signs = rng.choice(np.array([-1, 1], dtype=np.int8), size=(rows, 9))
+    if kind == "int64":
+        wits = rng.integers(-(10**12), 10**12, size=(rows, 3))
+    else:
+        values = [Fraction(-7, 3), 2**70, Fraction(1, 10**30), -5, 0]
+        wits = np.array([[values[(i + j) % 5] for j in range(3)] for i in range(rows)], object)
+    arr = _load("iris20")
+    monkeypatch.setattr(geo, "_chunks", lambda arr, client: iter([_Part(signs, wits)]))
+    blocks: list[int] = []
+    texts = geo.sign_texts
+    monkeypatch.setattr(geo, "sign_texts", lambda s, sep: blocks.append(len(s)) or texts(s, sep))
+    out = io.StringIO()
+    with Progress(None, "test") as bar:
+        geo._regions_text(arr, None, out, fmt, bar)
+    lines = out.getvalue().splitlines()
+    exact = [[geo.exact_json(w) for w in row] for row in wits.tolist()]
+    if fmt == "jsonl":
+        want = [
+            json.dumps({"signs": s, "witness": w})
+            for s, w in zip(signs.tolist(), exact, strict=True)
+        ]
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            [f"r{i}" for i in range(arr.n_points)] + ["w0", "w1", "w2", "w3"][: arr.dimension]
+        )
+        for s, w in zip(signs.tolist(), exact, strict=True):
+            writer.writerow(s + w)
+        want = buffer.getvalue().splitlines()
+    assert lines == want
+    assert sum(blocks) == rows and max(blocks) <= geo._BLOCK
 
 
 # ---------------------------------------------------------------------------- Parquet

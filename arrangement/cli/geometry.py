@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+import numpy as np
+
 from arrangement.cli.app import (
     EXIT_ERROR,
     EXIT_OK,
@@ -288,20 +290,73 @@ def _chunks(arr: Arrangement, client: Any) -> Iterator[Regions]:
     return iter_regions_distributed(arr, client)
 
 
+_BLOCK = 4096  # rows turned into text at a time: memory is bounded by this, not by a chunk
+
+
+def sign_texts(signs: np.ndarray, sep: str) -> list[str]:
+    """Each row of a +1/-1 matrix as text: ``1`` and ``-1`` joined by ``sep``.
+
+    The same text as ``sep.join(map(str, row))``, built for the whole block at once: every
+    entry becomes a cell ``[-]1<sep>`` of fixed width (a placeholder where the ``-`` is not),
+    the placeholders are dropped, and the bytes are cut into rows at their known lengths.
+
+    Examples
+    --------
+    >>> sign_texts(np.array([[1, -1, 1], [-1, -1, 1]]), ", ")
+    ['1, -1, 1', '-1, -1, 1']
+    """
+    k, n = signs.shape
+    if n == 0:
+        return [""] * k
+    separator = np.frombuffer(sep.encode("ascii"), np.uint8)
+    width = 2 + len(separator)
+    cells = np.empty((k, n, width), np.uint8)
+    negative = signs < 0
+    cells[:, :, 0] = np.where(negative, ord("-"), 0)  # 0: the placeholder, dropped below
+    cells[:, :, 1] = ord("1")
+    cells[:, :, 2:] = separator
+    rows = cells.reshape(k, n * width)[:, : n * width - len(separator)]
+    text = rows[rows != 0].tobytes().decode("ascii")
+    lengths = (2 + len(separator)) * n - len(separator) - (n - negative.sum(axis=1))
+    bounds = [0, *np.cumsum(lengths).tolist()]
+    return [text[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
+
+def _witness_values(witnesses: np.ndarray) -> list[list[int | str]]:
+    """The witness rows as JSON values (ints, or ``"p/q"`` strings)."""
+    rows = witnesses.tolist()
+    if witnesses.dtype.kind in "iu":
+        return rows  # int64 witnesses are already exact ints
+    return [[exact_json(w) for w in row] for row in rows]
+
+
 def _regions_text(arr: Arrangement, client: Any, out: TextIO, fmt: str, bar: Progress) -> None:
     n_rows, dim = arr.n_points, arr.dimension
-    writer = csv.writer(out, lineterminator="\n")
     if fmt == "csv":
-        writer.writerow([f"r{i}" for i in range(n_rows)] + [f"w{j}" for j in range(dim)])
+        csv.writer(out, lineterminator="\n").writerow(
+            [f"r{i}" for i in range(n_rows)] + [f"w{j}" for j in range(dim)]
+        )
     for part in _chunks(arr, client):
-        row_signs = part.signs.tolist()
-        witnesses = part.witnesses.tolist()
-        for signs, wit in zip(row_signs, witnesses, strict=True):
-            witness = [exact_json(w) for w in wit]
+        signs, witnesses = part.signs, part.witnesses
+        for start in range(0, len(part), _BLOCK):
+            block = slice(start, start + _BLOCK)
+            wits = _witness_values(witnesses[block])
             if fmt == "csv":
-                writer.writerow(signs + witness)
+                texts = sign_texts(signs[block], ",")
+                lines = [
+                    ",".join([t, *map(str, w)] if n_rows else map(str, w))
+                    for t, w in zip(texts, wits, strict=True)
+                ]
             else:
-                out.write(json.dumps({"signs": signs, "witness": witness}) + "\n")
+                texts = sign_texts(signs[block], ", ")
+                lines = [
+                    f'{{"signs": [{t}], "witness": {json.dumps(w)}}}'
+                    for t, w in zip(texts, wits, strict=True)
+                ]
+            # Line by line into the stream's buffer: one huge write to a pipe that closes half
+            # way may end as a partial write that Python does not report (`| head` would then
+            # exit 0 instead of with a broken pipe).
+            out.writelines(line + "\n" for line in lines)
         out.flush()
         bar.update(len(part))
 
