@@ -54,9 +54,7 @@ def feasible_strict(rows: Sequence[Vector]) -> bool:
         neg = [r for r in system if r[k] < 0]
         rest = [r for r in system if r[k] == 0]
         combined = [
-            tuple(-n[k] * a + p[k] * b for a, b in zip(p, n, strict=True))
-            for p in pos
-            for n in neg
+            tuple(-n[k] * a + p[k] * b for a, b in zip(p, n, strict=True)) for p in pos for n in neg
         ]
         system = list(set(rest + combined))
     # No variable left: every remaining row reads 0 > 0.

@@ -11,8 +11,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = (
-    "sympy", "networkx", "matplotlib", "scipy", "clarabel", "pyarrow", "dask", "distributed",
-    "pandas", "shtab",
+    "sympy",
+    "networkx",
+    "matplotlib",
+    "scipy",
+    "clarabel",
+    "pyarrow",
+    "dask",
+    "distributed",
+    "pandas",
+    "shtab",
 )
 
 
@@ -40,8 +48,16 @@ def test_light_imports(code: str) -> None:
 def test_public_api_stays_put() -> None:
     import arrangement
 
-    for name in ("Arrangement", "certify", "solve", "precertificate", "support_bounds",
-                 "plot_arrangement", "InputError", "ArrangementError"):
+    for name in (
+        "Arrangement",
+        "certify",
+        "solve",
+        "precertificate",
+        "support_bounds",
+        "plot_arrangement",
+        "InputError",
+        "ArrangementError",
+    ):
         assert callable(getattr(arrangement, name)), name
 
 

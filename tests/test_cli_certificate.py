@@ -43,14 +43,11 @@ BOUND_NAMES = {"per_sign", "total", "faces", "d1", "existence"}
 BOUND_FIELDS = {"value", "bounds", "hypothesis", "holds", "scope"}
 
 
-
 def run_json(capsys, *argv: str) -> dict:
     code, out, err = run(capsys, *argv, "--json")
     assert code == 0, err
     assert err == ""
     return json.loads(out)
-
-
 
 
 @pytest.fixture

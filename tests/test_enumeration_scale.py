@@ -16,6 +16,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from fractions import Fraction
+from math import comb
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import augment, realisable_chambers
 
+import arrangement.cli.app as app
 import arrangement.geometry.enumeration as enumeration
 from arrangement import Arrangement
 from arrangement.core.errors import ArrangementError
@@ -35,6 +37,7 @@ from arrangement.geometry.size import (
     check_budget,
     cover_number,
     estimate_chambers,
+    flat_bound,
 )
 from arrangement.geometry.stream import iter_regions, parquet_directory, read_shard_witnesses
 
@@ -414,6 +417,30 @@ def test_non_empty_output_directory_is_refused_and_kept(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_parquet_output_that_is_a_file_or_under_one_is_refused(tmp_path, capsys):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("precious")
+    for target, problem in (
+        (mine, "exists and is a file, not a directory"),
+        (mine / "sub", "the parent directory is a file"),
+        (tmp_path / "no" / "sub", "the parent directory does not exist"),
+    ):
+        code, out, err = run(
+            capsys, "regions", DATA / "line7.csv", "--format", "parquet", "-o", target
+        )
+        assert code == 1 and out == ""
+        assert_one_line_error(err, f"{target}: {problem}")
+    assert mine.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.csv"]
+
+
+def test_json_and_format_conflict_is_refused(capsys):
+    for flags in (["--json", "--format", "csv"], ["--format", "csv", "--json"]):
+        code, out, err = run(capsys, "regions", DATA / "line7.csv", *flags)
+        assert code == 2 and out == ""
+        assert "not allowed with argument" in err
+
+
 def test_parquet_needs_an_output_directory(capsys):
     code, _, err = run(capsys, "regions", DATA / "line7.csv", "--format", "parquet")
     assert code == 1
@@ -471,8 +498,9 @@ def test_hundred_thousand_rows_in_d1_refused_quickly(tmp_path, capsys, monkeypat
     data = _write(tmp_path / "big1.csv", "x", rows)
     code, out, err = run(capsys, "stats", data)
     assert code == 1 and out == ""
-    assert_one_line_error(err, "chambers need", "GiB in memory", "--max-memory", "parquet")
-    assert "--workers" in err
+    # stats can go cone by cone, and says so
+    assert_one_line_error(err, "chambers need", "GiB in memory", "--max-memory", "cone by cone")
+    assert "--workers K" in err and "--scheduler" in err
 
 
 def test_thousand_rows_in_d3_refused_quickly(tmp_path, capsys, monkeypatch):
@@ -483,14 +511,54 @@ def test_thousand_rows_in_d3_refused_quickly(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(enumeration, "_chambers", no_enumeration)
     rows = np.random.default_rng(1).integers(-99, 100, size=(1000, 3))
     data = _write(tmp_path / "big3.csv", "a,b,c", rows)
-    for cmd in (["regions"], ["stats"], ["regions", "--format", "parquet", "-o", "x"]):
+    # each refusal names the way around it that this command has
+    for cmd, advice in (
+        (["regions"], "the chambers are streamed, never all held; several cores: --workers K"),
+        (["regions", "--format", "parquet", "-o", "x"], "streamed, never all held"),
+        (["stats"], "--workers K or --scheduler ADDRESS go cone by cone"),
+        (["stats", "--workers", "2"], "each worker holds one cone of chambers at a time"),
+        (["graph", "--json"], "'regions --format parquet -o DIR' streams the chambers"),
+    ):
         code, out, err = run(capsys, *cmd, data)
         assert code == 1 and out == ""
         assert_one_line_error(
-            err, "chambers exceed the budget --max-chambers 10,000,000", "--format parquet"
+            err, "chambers exceed the budget --max-chambers 10,000,000; raise it to go on", advice
         )
-        assert "--workers" in err
+        if cmd[0] == "regions":
+            assert "regions --format" not in err  # not advice to run the command already running
     assert not (tmp_path / "x").exists()
+
+
+def test_lattice_announces_flats_and_takes_no_chamber_budget(tmp_path, capsys, monkeypatch):
+    # the lattice enumerates flats, not chambers: a chamber budget would be silently ignored
+    rows = np.random.default_rng(1).integers(-99, 100, size=(60, 3))
+    data = _write(tmp_path / "l60.csv", "a,b,c", rows)
+    for cmd in (["lattice"], ["predict", "--solution", str(tmp_path / "none.json")]):
+        code, out, err = run(capsys, *cmd, data, "--max-chambers", "10")
+        assert code == 2 and out == ""
+        assert "unrecognized arguments: --max-chambers 10" in err
+    code, out, err = run(capsys, "lattice", "--json", data)
+    assert code == 0 and err == ""  # small: no announcement off a terminal
+    n_flats = len(json.loads(out)["flats"])
+    bound = flat_bound(60, 4)
+    assert n_flats <= bound == 1 + 1 + 60 + comb(60, 2) + comb(60, 3)  # ranks 0..3, the top
+    monkeypatch.setattr(app, "ANNOUNCE_ABOVE", bound)
+    code, out, err = run(capsys, "lattice", "--json", data)
+    assert code == 0 and len(json.loads(out)["flats"]) == n_flats
+    line = f"intersection lattice: at most {bound:,} flats (exact in general position)"
+    assert err == f"arrangement: {line}\n"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), min_size=1, max_size=7))
+def test_flat_bound_bounds_the_lattice(points):
+    arr = Arrangement.from_points(points)
+    found = arr.flats()
+    assert len(found) <= flat_bound(arr.n_hyperplanes, arr.rank)
+    for k in range(arr.rank):
+        assert sum(f.rank == k for f in found) <= comb(arr.n_hyperplanes, k)
+    if arr.is_general_position():
+        assert len(found) == flat_bound(arr.n_hyperplanes, arr.rank)
 
 
 def test_max_chambers_option(capsys):

@@ -56,6 +56,7 @@ def test_as_fraction_exact(value, expected):
 
 def test_sympy_rationals():
     import sympy
+
     assert as_fraction(sympy.Rational(3, 7)) == Q(3, 7)
     assert as_fraction(sympy.Integer(-5)) == Q(-5)
 

@@ -193,11 +193,11 @@ def test_kernel_runs_in_threads():
     from concurrent.futures import ThreadPoolExecutor
 
     arrs = [_load(name) for name in ("space3", "iris20", "plane_general")]
-    want = [_checked(a.normal_matrix(), *enumerate_chambers(a.normal_matrix(), a.dimension))
-            for a in arrs]
+    want = [
+        _checked(a.normal_matrix(), *enumerate_chambers(a.normal_matrix(), a.dimension))
+        for a in arrs
+    ]
     with ThreadPoolExecutor(max_workers=3) as pool:
-        got = list(
-            pool.map(lambda a: enumerate_chambers(a.normal_matrix(), a.dimension), arrs * 3)
-        )
+        got = list(pool.map(lambda a: enumerate_chambers(a.normal_matrix(), a.dimension), arrs * 3))
     for i, (s, w) in enumerate(got):
         assert _checked(arrs[i % 3].normal_matrix(), s, w) == want[i % 3]

@@ -101,8 +101,10 @@ def test_instance_bound_is_exact_at_zero_gap_and_never_below_the_atoms(name):
 # shared by two closed chambers). P_NONDEG is the non-degenerate certificate of the data file,
 # P_DEGEN the minimal-norm one (valid, its boundary multiplier at the end of its interval).
 COUNTER = [[F(-1, 4), F(-2)], [F(1, 4), F(-2)], [F(-37, 35), F(35, 12)], [F(37, 35), F(35, 12)]]
-COUNTER_ATOMS = [(F(-1295, 1369), F(-420, 1369), F(-144, 1369)),
-                 (F(1295, 1369), F(-420, 1369), F(-144, 1369))]
+COUNTER_ATOMS = [
+    (F(-1295, 1369), F(-420, 1369), F(-144, 1369)),
+    (F(1295, 1369), F(-420, 1369), F(-144, 1369)),
+]
 P_NONDEG = [F(74, 35), F(-74, 35), F(-74, 175), F(74, 175)]
 P_DEGEN = [F(74, 35), F(-74, 35), F(-144, 1369), F(144, 1369)]
 
@@ -112,8 +114,10 @@ def _boundary_instance(p, lam):
     arr = Arrangement.from_points(COUNTER)
     amps = [F(1), F(-1)]
     k_mu = [
-        sum(a * max(F(0), sum(x * t for x, t in zip(xt, th, strict=True)))
-            for th, a in zip(COUNTER_ATOMS, amps, strict=True))
+        sum(
+            a * max(F(0), sum(x * t for x, t in zip(xt, th, strict=True)))
+            for th, a in zip(COUNTER_ATOMS, amps, strict=True)
+        )
         for xt in arr.augmented
     ]
     y = [k + lam * q for k, q in zip(k_mu, p, strict=True)]
@@ -164,16 +168,18 @@ def test_instance_bound_n1_closed_form():
 def _brute_force(arr, p, y, lam, primal):
     """The instance counts from the exact maxima of every chamber (no pruning)."""
     cert = certify(arr, p)
-    lower, c = dual_lower_bound(cert.dual, [F(v) for v in y], F(lam), feasible_scale(
-        cert.sup_norm_squared))
+    lower, c = dual_lower_bound(
+        cert.dual, [F(v) for v in y], F(lam), feasible_scale(cert.sup_norm_squared)
+    )
     delta_sq = 2 * (F(primal) - lower) / F(lam) ** 2
     signs = arr.regions().signs
     plus, minus = set(), set()
     for ch in range(arr.n_regions):
         if (signs[ch] < 0).all():
             continue
-        frob = sum(sum(x * x for x in arr.augmented[i]) for i in range(arr.n_points)
-                   if signs[ch][i] > 0)
+        frob = sum(
+            sum(x * x for x in arr.augmented[i]) for i in range(arr.n_points) if signs[ch][i] > 0
+        )
         eps = sqrt_upper(delta_sq * frob)
         ext = cert.chamber_extrema(ch)
         for sq, out in ((ext.max_squared, plus), (ext.min_squared, minus)):
@@ -236,12 +242,14 @@ def test_network_objective_is_an_exact_upper_bound(seed, width):
     exact = _exact_outputs(net, ds.points)
     assert cert.primal.prediction == tuple(exact)
     assert cert.primal.data_term == sum((f - t) ** 2 for f, t in zip(exact, ds_y, strict=True)) / 2
-    tv = sum(abs(F(a)) * sum(F(x) ** 2 for x in (*row, b)) ** F(1, 2)
-             for row, b, a in zip(net.W1.tolist(), net.b1.tolist(), net.w2.tolist(), strict=True))
+    tv = sum(
+        abs(F(a)) * sum(F(x) ** 2 for x in (*row, b)) ** F(1, 2)
+        for row, b, a in zip(net.W1.tolist(), net.b1.tolist(), net.w2.tolist(), strict=True)
+    )
     assert float(cert.primal.total_variation) >= float(tv) * (1 - 1e-15)
     assert cert.weight_decay_objective >= cert.objective  # AM-GM
     assert cert.gap >= 0 and cert.lower_bound <= cert.objective  # weak duality
-    assert cert.check.scale ** 2 * cert.sup_norm_squared <= 1  # exactly feasible
+    assert cert.check.scale**2 * cert.sup_norm_squared <= 1  # exactly feasible
 
 
 def test_neurons_dead_parallel_mergeable_exactly():
@@ -293,8 +301,7 @@ def test_output_bias_atom_and_free():
     with_bias = network_from_arrays({**base, "b2": 0.25})
     atom = certify_network(arr, y, with_bias, lam="1/10")
     free = certify_network(arr, y, with_bias, lam="1/10", output_bias="free")
-    shifted = certify_network(arr, [v - F(1, 4) for v in y], network_from_arrays(base),
-                              lam="1/10")
+    shifted = certify_network(arr, [v - F(1, 4) for v in y], network_from_arrays(base), lam="1/10")
     assert atom.output_bias == "atom" and free.output_bias == "free"
     # free: exactly the bias-free network against y - b2
     assert free.objective == shifted.objective and free.lower_bound == shifted.lower_bound
@@ -388,21 +395,45 @@ def _save(tmp_path, name="w.npz", **arrays):
 
 
 def test_cli_certify_network_text_and_json(tmp_path, capsys):
-    path = _save(tmp_path, W1=np.array([[1.0, 0.5], [-1.0, 0.0]]), b1=np.array([0.5, 1.0]),
-                 w2=np.array([0.3, -0.2]), b2=np.array(0.1))
-    code, out, err = run(capsys, "certify-network", data_dir() / "iris20.csv", "--weights",
-                         path, "--lam", "1/10")
+    path = _save(
+        tmp_path,
+        W1=np.array([[1.0, 0.5], [-1.0, 0.0]]),
+        b1=np.array([0.5, 1.0]),
+        w2=np.array([0.3, -0.2]),
+        b2=np.array(0.1),
+    )
+    code, out, err = run(
+        capsys, "certify-network", data_dir() / "iris20.csv", "--weights", path, "--lam", "1/10"
+    )
     assert code == 0, err
     assert "certified lower bound" in out and "atom b2 delta(e_D)" in out
     assert "instance support bound" in out
-    code, out, _ = run(capsys, "certify-network", data_dir() / "iris20.csv", "--weights", path,
-                       "--weight-decay", "0.01", "--json", "--output-bias", "free")
+    code, out, _ = run(
+        capsys,
+        "certify-network",
+        data_dir() / "iris20.csv",
+        "--weights",
+        path,
+        "--weight-decay",
+        "0.01",
+        "--json",
+        "--output-bias",
+        "free",
+    )
     rec = json.loads(out)
     assert rec["lam"] == "1/10" and rec["output_bias"] == "free"  # N = 20: lam = 20 * 0.01 / 2
     assert F(rec["lower_bound"]) <= F(rec["objective"])
     assert rec["instance_bound"]["n_chambers"] == rec["n_chambers"]
-    assert set(rec) >= {"sup_norm_squared", "gap", "relative_gap", "dead", "parallel",
-                        "mergeable", "neurons", "uncovered_near_maximisers"}
+    assert set(rec) >= {
+        "sup_norm_squared",
+        "gap",
+        "relative_gap",
+        "dead",
+        "parallel",
+        "mergeable",
+        "neurons",
+        "uncovered_near_maximisers",
+    }
 
 
 def test_cli_certify_network_bad_input(tmp_path, capsys):
@@ -443,8 +474,9 @@ def test_cli_bound_instance_from_solve_and_dual(tmp_path, capsys):
     data.write_text("x,y\n" + "".join(f"{pt[0]},{v}\n" for pt, v in zip(points, y, strict=True)))
     dual = tmp_path / "p.csv"
     dual.write_text("".join(f"{v}\n" for v in p))
-    code, out, err = run(capsys, "bound", data, "--lam", "1/10", "--dual", dual, "--primal",
-                         str(opt))
+    code, out, err = run(
+        capsys, "bound", data, "--lam", "1/10", "--dual", dual, "--primal", str(opt)
+    )
     assert code == 0, err
     assert "at most 1 positive and 1 negative atoms" in out
     code, out, err = run(capsys, "bound", data, "--dual", dual)

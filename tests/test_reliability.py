@@ -231,8 +231,7 @@ def test_plot_output_is_complete_or_absent(capsys, monkeypatch, tmp_path, square
 # ------------------------------------------------------------------ 3. big exact numbers
 
 BIG = (
-    "x1,x2\n1e1000,1e-1000\n1e-1000,1e1000\n3e1000,-1e-1000\n-1e-1000,2e1000\n"
-    "1,1e-1000\n1e1000,1\n"
+    "x1,x2\n1e1000,1e-1000\n1e-1000,1e1000\n3e1000,-1e-1000\n-1e-1000,2e1000\n1,1e-1000\n1e1000,1\n"
 )
 
 

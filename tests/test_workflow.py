@@ -45,9 +45,7 @@ WINE_RAW = DATA / "wine50_raw.csv"
 
 
 def test_from_points_dataframe_keeps_names_and_exact_values():
-    df = pd.DataFrame(
-        {"alcohol": [0.1, -1.25, 2.0], "proline": [3, 0, -1]}, index=["a", "b", "c"]
-    )
+    df = pd.DataFrame({"alcohol": [0.1, -1.25, 2.0], "proline": [3, 0, -1]}, index=["a", "b", "c"])
     arr = Arrangement.from_points(df)
     assert arr.points == ((Q(1, 10), Q(3)), (Q(-5, 4), Q(0)), (Q(2), Q(-1)))
     assert arr.feature_names == ("alcohol", "proline")
@@ -72,9 +70,7 @@ def test_from_points_dataframe_feature_selection():
 
 
 def test_dataframe_with_non_numeric_columns_is_one_precise_error():
-    df = pd.DataFrame(
-        {"a": [1.0, 2.0], "species": ["setosa", "virginica"], "flag": [True, False]}
-    )
+    df = pd.DataFrame({"a": [1.0, 2.0], "species": ["setosa", "virginica"], "flag": [True, False]})
     with pytest.raises(InputError) as info:
         Arrangement.from_points(df)
     msg = str(info.value)
@@ -362,8 +358,19 @@ def test_certify_tol_slightly_invalid_dual(tmp_path, capsys):
 # ------------------------------------------------------------------------------ --json everywhere
 
 COMMANDS = [
-    "bound", "certify", "certify-network", "completion", "faces", "graph", "lattice", "plot",
-    "precertify", "predict", "regions", "solve", "stats",
+    "bound",
+    "certify",
+    "certify-network",
+    "completion",
+    "faces",
+    "graph",
+    "lattice",
+    "plot",
+    "precertify",
+    "predict",
+    "regions",
+    "solve",
+    "stats",
 ]
 
 
@@ -377,13 +384,23 @@ def _invocations(tmp: Path) -> dict[str, list[str]]:
         "graph": ["graph", line7],
         "faces": ["faces", line7, "--dim", "1"],
         "lattice": ["lattice", line7],
-        "certify": ["certify", str(DATA / "counterexample.csv"), "--dual",
-                    str(DATA / "counterexample_dual.csv")],
+        "certify": [
+            "certify",
+            str(DATA / "counterexample.csv"),
+            "--dual",
+            str(DATA / "counterexample_dual.csv"),
+        ],
         "precertify": ["precertify", line7, "--atoms", str(atoms)],
         "bound": ["bound", line7],
         "solve": ["solve", str(DATA / "line7.csv"), "--lam", "1/10"],
-        "certify-network": ["certify-network", line7, "--weights", str(DATA / "line7_net.npz"),
-                            "--lam", "1"],
+        "certify-network": [
+            "certify-network",
+            line7,
+            "--weights",
+            str(DATA / "line7_net.npz"),
+            "--lam",
+            "1",
+        ],
         "plot": ["plot", line7, "-o", str(tmp / "p.png")],
         "completion": ["completion", "bash"],
         "predict": ["predict", str(DATA / "line7.csv"), "--solution", _saved_solution(tmp)],
@@ -430,8 +447,15 @@ def test_every_command_answers_json(tmp_path, capsys, name):
 @pytest.mark.parametrize(
     "name",
     [
-        "stats", "lattice", "certify", "precertify", "bound", "solve", "completion",
-        "certify-network", "predict",
+        "stats",
+        "lattice",
+        "certify",
+        "precertify",
+        "bound",
+        "solve",
+        "completion",
+        "certify-network",
+        "predict",
     ],
 )
 def test_dash_o_writes_what_stdout_would_show(tmp_path, capsys, name):
@@ -511,8 +535,10 @@ def test_wine_data_standardised_and_raw():
         col = [p[j] for p in std.points]
         assert abs(sum(col) / 50) < Q(1, 100)  # mean 0 up to the 3-decimal rounding
         assert abs(sum(c * c for c in col) / 50 - 1) < Q(1, 100)  # variance 1
-        assert all(c.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250,
-                                     500, 1000) for c in col)
+        assert all(
+            c.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500, 1000)
+            for c in col
+        )
         # the standardisation is affine and increasing: same order as the raw values
         order_raw = sorted(range(50), key=lambda i: raw.points[i][j])
         assert all(
@@ -533,7 +559,9 @@ def test_wine_enumeration_and_bounds():
     pts = arr.points
     collinear = [
         (i, j, k)
-        for i in range(50) for j in range(i + 1, 50) for k in range(j + 1, 50)
+        for i in range(50)
+        for j in range(i + 1, 50)
+        for k in range(j + 1, 50)
         if (pts[j][0] - pts[i][0]) * (pts[k][1] - pts[i][1])
         == (pts[k][0] - pts[i][0]) * (pts[j][1] - pts[i][1])
     ]

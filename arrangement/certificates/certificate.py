@@ -549,9 +549,7 @@ def _walls(signs: np.ndarray) -> np.ndarray:
 
 def chamber_walls(arr: Arrangement) -> np.ndarray:
     """:func:`_walls` of the arrangement's chambers, computed once and cached on ``arr``."""
-    return arr._cached(
-        "chamber_walls", lambda: _walls(np.asarray(arr.regions().hyperplane_signs))
-    )
+    return arr._cached("chamber_walls", lambda: _walls(np.asarray(arr.regions().hyperplane_signs)))
 
 
 def chamber_tree(arr: Arrangement) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -611,9 +609,7 @@ def chamber_tree(arr: Arrangement) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
                 levels.append(levels[-1] + len(frontier))
         return np.concatenate(order), parent, hyper, np.asarray(levels, dtype=np.intp)
 
-    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = arr._cached(
-        "chamber_tree", build
-    )
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = arr._cached("chamber_tree", build)
     return out
 
 

@@ -541,6 +541,7 @@ def precertificate(
     seen: dict[int, int] = {}
     equations: list[list[Fraction]] = []
     rhs: list[Fraction] = []
+
     def where(j: int) -> str:
         return f"{source}: row {lines[j] if lines is not None else j}"
 

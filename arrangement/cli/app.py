@@ -71,6 +71,7 @@ __all__ = [
     "enumeration_budget",
     "load_arrangement",
     "size_check",
+    "announce_size",
     "main",
     "exact_json",
     "open_output",
@@ -209,7 +210,9 @@ def _decimals(text: str) -> int:
     return int(text)
 
 
-def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
+def add_dataset_arguments(
+    parser: argparse.ArgumentParser, *, optional: bool = False, budget: bool = True
+) -> None:
     """Add the dataset ``FILE`` argument and the options that say how to read it.
 
     ``--label-column`` / ``--no-label`` (the labels), ``--features a,b,c`` (the feature
@@ -220,6 +223,8 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = F
     parser : argparse.ArgumentParser
     optional : bool, optional
         If true, ``FILE`` may be omitted and the bundled default dataset is used.
+    budget : bool, optional
+        If true (commands that enumerate chambers), add ``--max-chambers`` and ``--max-memory``.
     """
     kinds = "data file (.csv, .tsv, .npy or .json; - reads standard input)"
     if optional:
@@ -231,7 +236,8 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, optional: bool = F
         )
     else:
         parser.add_argument("file", metavar="FILE", help=kinds)
-    _add_budget_arguments(parser)
+    if budget:
+        _add_budget_arguments(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--label-column",
@@ -365,17 +371,37 @@ def size_check(arr: Arrangement, args: argparse.Namespace, *, held: bool = True)
     :class:`~arrangement.geometry.size.BudgetError` above ``--max-chambers`` or, when the
     result is ``held`` in memory, above ``--max-memory``. Returns the count or bound.
     """
-    from arrangement.core.progress import progress_enabled
-    from arrangement.geometry.size import check_budget, estimate_chambers
+    from arrangement.geometry.size import STREAM_ADVICE, check_budget, estimate_chambers
 
     max_chambers, max_memory = enumeration_budget(args)
     est = estimate_chambers(arr)
-    # A refusal is one line that says the size itself.
-    check_budget(est, max_chambers=max_chambers, max_memory=max_memory if held else None)
-    if progress_enabled() or est.chambers >= ANNOUNCE_ABOVE:
-        sys.stderr.write(f"{PROG}: {est.describe()}\n")
-        sys.stderr.flush()
+    # A refusal is one line that says the size itself and the way around it this command has.
+    if args.command == "regions":
+        advice = "the chambers are streamed, never all held; several cores: --workers K"
+    elif not held:
+        advice = "each worker holds one cone of chambers at a time"
+    elif hasattr(args, "workers"):
+        advice = "--workers K or --scheduler ADDRESS go cone by cone, never holding them all"
+    else:
+        advice = STREAM_ADVICE
+    check_budget(
+        est, max_chambers=max_chambers, max_memory=max_memory if held else None, advice=advice
+    )
+    announce_size(est.describe(), est.chambers)
     return est.chambers
+
+
+def announce_size(line: str, size: int) -> None:
+    """Say on standard error how big a computation is, before it starts.
+
+    On a terminal always; otherwise only when ``size`` is at least :data:`ANNOUNCE_ABOVE`, so
+    small pipelines keep a clean standard error.
+    """
+    from arrangement.core.progress import progress_enabled
+
+    if progress_enabled() or size >= ANNOUNCE_ABOVE:
+        sys.stderr.write(f"{PROG}: {line}\n")
+        sys.stderr.flush()
 
 
 def add_cluster_arguments(parser: argparse.ArgumentParser, verb: str) -> None:

@@ -69,11 +69,15 @@ def _direction(direction: list[int], limit: int = 12) -> str:
 
 
 def _bound_lines(bounds: dict[str, Any], tightest: dict[str, str] | None = None) -> list[str]:
-    marks = {} if tightest is None else {
-        tightest[k]: m
-        for k, m in (("every", "tightest for every minimiser"), ("some", "tightest: existence"))
-        if k in tightest
-    }
+    marks = (
+        {}
+        if tightest is None
+        else {
+            tightest[k]: m
+            for k, m in (("every", "tightest for every minimiser"), ("some", "tightest: existence"))
+            if k in tightest
+        }
+    )
     lines = []
     for name, b in bounds.items():
         state = "applies" if b["holds"] else "does not apply"

@@ -225,13 +225,14 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _regions_args(parser: argparse.ArgumentParser) -> None:
     add_dataset_arguments(parser)
-    parser.add_argument(
+    form = parser.add_mutually_exclusive_group()  # --json --format csv: refused, not a guess
+    form.add_argument(
         "--format",
         choices=("jsonl", "csv", "parquet"),
         default="jsonl",
         help="output format (default jsonl); parquet writes shards to the directory -o DIR",
     )
-    parser.add_argument(
+    form.add_argument(
         "--json",
         action="store_const",
         const="jsonl",

@@ -15,6 +15,7 @@ from arrangement.cli.app import (
     EXIT_OK,
     add_dataset_arguments,
     add_output_arguments,
+    announce_size,
     emit_json,
     load_arrangement,
     open_output,
@@ -63,7 +64,7 @@ def _faces(args: argparse.Namespace) -> int:
 
 
 def _lattice_args(parser: argparse.ArgumentParser) -> None:
-    add_dataset_arguments(parser)
+    add_dataset_arguments(parser, budget=False)  # flats, not chambers
     add_output_arguments(parser)
 
 
@@ -77,8 +78,13 @@ def _lattice_args(parser: argparse.ArgumentParser) -> None:
 )
 def _lattice(args: argparse.Namespace) -> int:
     from arrangement.geometry.lattice import flats
+    from arrangement.geometry.size import flat_bound
 
     dataset, arr = load_arrangement(args, chambers=False)
+    bound = flat_bound(arr.n_hyperplanes, arr.rank)
+    announce_size(
+        f"intersection lattice: at most {bound:,} flats (exact in general position)", bound
+    )
     with Progress(None, "intersection lattice: flats found") as bar:
         found = flats(arr, progress=bar)
     records: list[dict[str, Any]] = [

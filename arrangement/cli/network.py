@@ -96,8 +96,9 @@ def _run(args: argparse.Namespace) -> int:
             source=dataset.source,
         )
     if args.lam is None:
-        lam = lam_from_weight_decay(as_fraction(args.weight_decay, source="--weight-decay"),
-                                    arr.n_points)
+        lam = lam_from_weight_decay(
+            as_fraction(args.weight_decay, source="--weight-decay"), arr.n_points
+        )
     cert = certify_network(
         arr, dataset.labels, net, lam=lam, output_bias=args.output_bias, top=args.top
     )
@@ -110,8 +111,9 @@ def _run(args: argparse.Namespace) -> int:
             emit_json(rec, out)
         else:
             out.write(
-                format_network(cert, source=dataset.source, weights=str(args.weights),
-                               n_rows=arr.n_points)
+                format_network(
+                    cert, source=dataset.source, weights=str(args.weights), n_rows=arr.n_points
+                )
             )
     return EXIT_OK
 

@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``arrangement predict`` to ``parser``."""
     from arrangement.cli.app import add_dataset_arguments, add_output_arguments
 
-    add_dataset_arguments(parser)
+    add_dataset_arguments(parser, budget=False)  # no enumeration
     parser.add_argument(
         "--solution", required=True, metavar="SOL.json", help="a file written by solve --save"
     )
@@ -125,4 +125,3 @@ def run(args: argparse.Namespace) -> int:
                 cells.append(repr(float(labels[k]) - float(pred[k])))
             out.write(",".join(cells) + "\n")
     return 0
-

@@ -130,13 +130,22 @@ def run(args: argparse.Namespace) -> int:
     tol = DEFAULT_TOL if args.tol is None else args.tol
     if not 0 < tol < 1:
         raise InputError(f"--tol must be in (0, 1), got {tol}")
-    named = [(flag, path) for flag, path in (("-o", args.output), ("--dual-out", args.dual_out),
-             ("--save", args.save)) if path is not None and path != "-"]
+    named = [
+        (flag, path)
+        for flag, path in (
+            ("-o", args.output),
+            ("--dual-out", args.dual_out),
+            ("--save", args.save),
+        )
+        if path is not None and path != "-"
+    ]
     for k, (flag, path) in enumerate(named):
         for other, earlier in named[:k]:
             if os.path.abspath(path) == os.path.abspath(earlier) or same_file(path, earlier):
-                raise InputError(f"{other} and {flag} name the same file: one would overwrite the "
-                                 "other", source=path)
+                raise InputError(
+                    f"{other} and {flag} name the same file: one would overwrite the other",
+                    source=path,
+                )
     for out in (args.dual_out, args.save):
         if out is not None and out != "-":
             parent = os.path.dirname(os.path.abspath(out))
@@ -172,9 +181,7 @@ def run(args: argparse.Namespace) -> int:
         # every minimiser's support, bounded from this one solve (docs/theory.md, section 10)
         from arrangement.training.network import instance_bound_of_solution
 
-        inst = _with_source(
-            dataset, lambda: instance_bound_of_solution(arr, dataset.labels, sol)
-        )
+        inst = _with_source(dataset, lambda: instance_bound_of_solution(arr, dataset.labels, sol))
     with open_output(args.output, input_path=dataset.source) as out:
         if args.json:
             record = sol.to_dict()
@@ -209,9 +216,7 @@ def run(args: argparse.Namespace) -> int:
         if args.save:
             from arrangement.training.solution import data_fingerprint, save_solution
 
-            save_solution(
-                sol, args.save, fingerprint=data_fingerprint(arr.points, dataset.labels)
-            )
+            save_solution(sol, args.save, fingerprint=data_fingerprint(arr.points, dataset.labels))
     return 0
 
 
@@ -363,8 +368,6 @@ def _run_path(
     with open_output(args.output, input_path=dataset.source) as out:
         out.write("\n".join(lines) + "\n")
     return 0
-
-
 
 
 def _fmt_vec(values: Any, width: int = 9) -> str:

@@ -176,9 +176,7 @@ def read_input(path: str | Path) -> bytes:
         if left <= 0:  # the file grew while being read
             raise InputError(too_big, source=source)
     if _STATE.recording:
-        _STATE.files += (
-            InputFile(source, Path(path).resolve(), int(st.st_dev), int(st.st_ino)),
-        )
+        _STATE.files += (InputFile(source, Path(path).resolve(), int(st.st_dev), int(st.st_ino)),)
     return b"".join(chunks)
 
 

@@ -127,6 +127,8 @@ def unlimited_digits() -> Iterator[None]:
         yield
     finally:
         sys.set_int_max_str_digits(previous)
+
+
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 
 

@@ -131,8 +131,9 @@ class Arrangement:
         if _is_frame(rows):
             from arrangement.core.io import load_frame
 
-            ds = load_frame(rows, features=None if features is None else list(features),
-                            no_label=True)
+            ds = load_frame(
+                rows, features=None if features is None else list(features), no_label=True
+            )
             rows, dim = ds.points, ds.n_features
             feature_names = feature_names or ds.feature_names
             row_names = row_names or ds.row_names
@@ -145,8 +146,17 @@ class Arrangement:
         rnames = _names(row_names, len(pts), "row_names")
         if names is None and rnames is None:
             return arr
-        return cls(arr.points, arr.augmented, arr.normals, arr.row_to_hyperplane,
-                   arr.row_orientation, arr.dimension, {}, names, rnames)
+        return cls(
+            arr.points,
+            arr.augmented,
+            arr.normals,
+            arr.row_to_hyperplane,
+            arr.row_orientation,
+            arr.dimension,
+            {},
+            names,
+            rnames,
+        )
 
     @classmethod
     def from_normals(cls, normals: Any, /, *, dim: int | None = None) -> Arrangement:

@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_CHAMBERS",
     "DEFAULT_MAX_MEMORY",
+    "STREAM_ADVICE",
     "BudgetError",
     "SizeEstimate",
     "check_budget",
     "cover_number",
     "estimate_chambers",
+    "flat_bound",
 ]
 
 #: Default chamber budget (``--max-chambers``).
@@ -60,6 +62,21 @@ def cover_number(n: int, rank: int) -> int:
     if n == 0:
         return 1
     return 2 * sum(comb(n - 1, i) for i in range(rank))
+
+
+def flat_bound(n: int, rank: int) -> int:
+    """``1 + sum_{k < rank} C(n, k)``: an upper bound on the flats of ``n`` central hyperplanes.
+
+    A flat of rank ``k`` is the intersection of ``k`` independent hyperplanes containing it, so
+    there are at most ``C(n, k)`` of them, and exactly one of the top rank; the bound is exact
+    when the normals are in general position.
+
+    Examples
+    --------
+    >>> flat_bound(3, 2), flat_bound(3, 3), flat_bound(0, 0)
+    (5, 8, 1)
+    """
+    return 1 + sum(comb(n, k) for k in range(rank))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +155,16 @@ def estimate_chambers(arr: Arrangement) -> SizeEstimate:
     )
 
 
+#: What to do about a refusal, when the caller does not say (``check_budget``).
+STREAM_ADVICE = "'regions --format parquet -o DIR' streams the chambers; several cores: --workers K"
+
+
 def check_budget(
     est: SizeEstimate,
     *,
     max_chambers: int = DEFAULT_MAX_CHAMBERS,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
+    advice: str = STREAM_ADVICE,
 ) -> None:
     """Refuse an enumeration above the budget, before any work.
 
@@ -154,22 +176,22 @@ def check_budget(
         when the bound is known to be loose).
     max_memory : int or None, optional
         Bytes available to hold the result at once; ``None`` when the result is streamed.
+    advice : str, optional
+        The way around the refusal that the running command offers, ending the line.
 
     Raises
     ------
     BudgetError
-        With one line that names the size and the options that handle it.
+        With one line that names the size, the budget and the way around it.
     """
     what = "" if est.exact else "up to "
     if est.chambers > max_chambers:
         raise BudgetError(
             f"{what}{est.chambers:,} chambers exceed the budget --max-chambers {max_chambers:,}; "
-            "raise it, and stream them with 'regions --format parquet -o DIR' "
-            "(several cores: --workers K)"
+            f"raise it to go on ({advice})"
         )
     if max_memory is not None and est.memory > max_memory:
         raise BudgetError(
             f"{what}{est.chambers:,} chambers need {_human(est.memory)} in memory, more than "
-            f"--max-memory {max_memory / 2**30:g} GiB; stream them instead with "
-            "'regions --format parquet -o DIR' (several cores: --workers K)"
+            f"--max-memory {max_memory / 2**30:g} GiB; {advice}"
         )

@@ -178,13 +178,20 @@ def _restring(path: Path) -> None:
 def check_output_directory(target: str | Path) -> Path:
     """``target`` as a path, if it does not exist or is an empty directory (else InputError)."""
     path = Path(target)
-    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
-        what = "is not empty" if path.is_dir() else "exists and is not a directory"
+    if path.is_dir() and any(path.iterdir()):
         raise InputError(
-            f"output directory {what}; give a new or empty directory", source=str(path)
+            "output directory is not empty; give a new or empty directory", source=str(path)
         )
-    if not path.parent.exists() and str(path.parent) not in ("", "."):
-        raise InputError("the parent directory does not exist", source=str(path))
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            "exists and is a file, not a directory; parquet output is a directory of shards: "
+            "give a new or empty directory",
+            source=str(path),
+        )
+    parent = path.parent
+    if str(parent) not in ("", ".") and not parent.is_dir():
+        what = "is a file" if parent.exists() else "does not exist"
+        raise InputError(f"the parent directory {what}", source=str(path))
     return path
 
 

@@ -49,10 +49,10 @@ def plot_path(
     tot = [a + b for a, b in zip(pos, neg, strict=True)]
     per_sign = points[0].solution.support_bound.per_sign if points else 0
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.step(lams, pos, where="mid", color="tab:red", label="positive atoms", lw=2, marker="o",
-            ms=3)
-    ax.step(lams, neg, where="mid", color="tab:blue", label="negative atoms", lw=2, marker="o",
-            ms=3)
+    ax.step(lams, pos, where="mid", color="tab:red", label="positive atoms", lw=2, marker="o", ms=3)
+    ax.step(
+        lams, neg, where="mid", color="tab:blue", label="negative atoms", lw=2, marker="o", ms=3
+    )
     ax.step(lams, tot, where="mid", color="k", ls="--", lw=1, label="all atoms")
     from matplotlib.ticker import MaxNLocator
 
@@ -62,14 +62,23 @@ def plot_path(
         ax.axhline(per_sign, color="gray", lw=1, label=f"bound per sign r - 1 = {per_sign}")
     bad = [i for i, p in enumerate(points) if not p.solution.optimal]
     if bad:
-        ax.plot([lams[i] for i in bad], [tot[i] for i in bad], "x", color="orange", ms=9,
-                label="gap not certified")
+        ax.plot(
+            [lams[i] for i in bad],
+            [tot[i] for i in bad],
+            "x",
+            color="orange",
+            ms=9,
+            label="gap not certified",
+        )
     ax.set_xscale("log")
     ax.set_xlabel("lam (log scale; lam_max at the right)")
     ax.set_ylabel("atoms of the certified solution")
     head = title or "Regularisation path"
-    ax.set_title(f"{head}\nsupport bound of every minimiser: {per_sign} per sign "
-                 f"(docs/theory.md, 7), {len(points)} values of lam", fontsize=10)
+    ax.set_title(
+        f"{head}\nsupport bound of every minimiser: {per_sign} per sign "
+        f"(docs/theory.md, 7), {len(points)} values of lam",
+        fontsize=10,
+    )
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
     fig.tight_layout()

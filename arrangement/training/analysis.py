@@ -18,7 +18,6 @@ from arrangement.core.linalg import kernel_basis, primitive, unit_vector
 from arrangement.training.solution import DIRECTION_DENOMINATOR, Atom, AtomCheck, CertificateCheck
 
 if TYPE_CHECKING:
-
     from arrangement.certificates.certificate import Certificate
     from arrangement.geometry.arrangement import Arrangement
     from arrangement.training.model import Model

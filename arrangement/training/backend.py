@@ -10,7 +10,6 @@ import numpy as np
 from arrangement.core.errors import InputError, SolverError
 
 if TYPE_CHECKING:
-
     pass
 
 from arrangement.training.solution import ACCEPTED_STATUSES

@@ -17,7 +17,6 @@ from arrangement.training.solution import DEFAULT_DENOMINATOR, DEFAULT_TOL, MinN
 from arrangement.training.solve import check_labels, solve
 
 if TYPE_CHECKING:
-
     from arrangement.geometry.arrangement import Arrangement
 
 __all__ = [

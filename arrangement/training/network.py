@@ -639,8 +639,15 @@ def certify_network(
     for ac, j in zip(check.atoms, atom_of, strict=True):
         n = neurons[j]
         neurons[j] = Neuron(
-            n.index, n.amplitude, n.direction, n.pattern, n.zero_set, n.chamber, n.dead,
-            n.zero, ac.at_extreme,
+            n.index,
+            n.amplitude,
+            n.direction,
+            n.pattern,
+            n.zero_set,
+            n.chamber,
+            n.dead,
+            n.zero,
+            ac.at_extreme,
         )
     instance = instance_support_bound(
         arr, pq, target, lam=lam_q, primal_value=primal.value, certificate=cert, top=top
@@ -675,9 +682,7 @@ def certify_network(
         gap=primal.value - check.lower_bound,
         neurons=tuple(neurons),
         dead=tuple(n.index for n in neurons if n.dead and not n.zero),
-        parallel=_groups(
-            [(primitive(t), j) for j, t in enumerate(thetas) if not neurons[j].zero]
-        ),
+        parallel=_groups([(primitive(t), j) for j, t in enumerate(thetas) if not neurons[j].zero]),
         mergeable=_groups(
             [((n.pattern, n.sign), n.index) for n in neurons if not (n.dead or n.zero)]
         ),

@@ -13,7 +13,6 @@ import numpy as np
 from arrangement.core.numbers import fraction_str, sqrt_float
 
 if TYPE_CHECKING:
-
     pass
 
 
@@ -58,9 +57,6 @@ DEFAULT_DENOMINATOR = 10**6
 DEFAULT_GAP_TOL = 1e-8
 
 DIRECTION_DENOMINATOR = 10**9
-
-
-
 
 
 def short_number(q: Fraction | int, *, digits: int = 10, limit: int = 24) -> str:
@@ -221,9 +217,7 @@ class AtomCheck:
                 None if self.extreme_direction is None else list(self.extreme_direction)
             ),
             "extreme_unit": (
-                None
-                if self.extreme_direction is None
-                else _unit(self.extreme_direction)
+                None if self.extreme_direction is None else _unit(self.extreme_direction)
             ),
             "angle": float(self.angle),
             "at_extreme": self.at_extreme,
@@ -484,8 +478,8 @@ class Solution:
         from arrangement.core.tables import exact_int_array, frame
 
         dim = len(self.atoms[0].direction) if self.atoms else len(weight_names or ())
-        names = tuple(weight_names) if weight_names is not None else tuple(
-            f"w{j}" for j in range(dim)
+        names = (
+            tuple(weight_names) if weight_names is not None else tuple(f"w{j}" for j in range(dim))
         )
         k = len(self.atoms)
         unit = self.to_numpy()[:, 1:].reshape(k, len(names))

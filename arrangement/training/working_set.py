@@ -226,18 +226,14 @@ class Pricer:
         cand = np.flatnonzero(upper > threshold)
         if need is None:
             if len(cand):
-                lower[cand], upper[cand] = self._estimate(
-                    v, cand, iterations, threshold=threshold
-                )
+                lower[cand], upper[cand] = self._estimate(v, cand, iterations, threshold=threshold)
             return lower, upper
         cand = cand[np.argsort(-upper[cand], kind="stable")]
         size = max(4 * need, 2048)
         found = 0
         for lo in range(0, len(cand), size):
             ids = cand[lo : lo + size]
-            lower[ids], upper[ids] = self._estimate(
-                v, ids, iterations, threshold=threshold
-            )
+            lower[ids], upper[ids] = self._estimate(v, ids, iterations, threshold=threshold)
             hit = lower[ids] > threshold
             if skip is not None:
                 hit &= ~skip[ids]
