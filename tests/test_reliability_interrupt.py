@@ -137,3 +137,27 @@ def test_sigint_deferred_acts_at_the_end():
             pass  # no interrupt: nothing raised
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_interrupt_swallowed_by_a_finaliser_still_ends_130(monkeypatch, capsys):
+    """A Ctrl-C that lands in a finaliser is swallowed by Python ("Exception ignored", the run
+    went on to status 0: seen in a clean-clone run with --workers); it must still end 130, with
+    one line and no report of the ignored exception."""
+    import arrangement.cli as cli
+    import arrangement.cli.app as app
+
+    class Finalised:
+        def __del__(self) -> None:
+            cli._interrupt(signal.SIGINT, None)
+
+    def command(argv: object) -> int:
+        Finalised()  # collected at once: the KeyboardInterrupt is unraisable
+        return 0
+
+    monkeypatch.setattr(app, "main", command)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        assert cli.main(["stats"]) == 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert capsys.readouterr().err == "arrangement: interrupted\n"

@@ -44,6 +44,16 @@ def _force_exit(signum: int, frame: object) -> None:
     os._exit(_EXIT_INTERRUPTED)
 
 
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
+    """Drop the "Exception ignored" report of an interrupt raised inside a finaliser.
+
+    Python swallows it there; ``main`` still ends with status 130 and one line. Anything else is
+    reported as usual.
+    """
+    if not isinstance(info.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(info)
+
+
 def _interrupted() -> int:
     try:
         sys.stderr.write(f"{_PROG}: interrupted\n")
@@ -66,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:  # not the main thread of the interpreter: leave signals alone
         pass
     _received.clear()
+    sys.unraisablehook = _unraisable
     try:
         try:
             from arrangement.cli.app import main as run
@@ -75,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             if _received:
                 return _interrupted()
             raise
-        return run(argv)
+        code = run(argv)
+        # An interrupt swallowed where Python cannot raise it (a finaliser) still interrupted.
+        return _interrupted() if _received and code == 0 else code
     except KeyboardInterrupt:  # between the command's own handling and the return
         return _interrupted()
     except BaseException:
@@ -88,3 +101,5 @@ def main(argv: list[str] | None = None) -> int:
             # so no traceback can appear after the last line; in-process callers get their
             # handler back.
             signal.signal(signal.SIGINT, signal.SIG_IGN if argv is None else previous)
+        if argv is not None:
+            sys.unraisablehook = sys.__unraisablehook__
